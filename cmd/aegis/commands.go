@@ -1,0 +1,9 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// subcommands lists every aegis subcommand. Each lives in its own file as
+// newXxxCmd(env).
+func subcommands(env *Env) []*cobra.Command {
+	return []*cobra.Command{}
+}
