@@ -5,5 +5,8 @@ import "github.com/spf13/cobra"
 // subcommands lists every aegis subcommand. Each lives in its own file as
 // newXxxCmd(env).
 func subcommands(env *Env) []*cobra.Command {
-	return []*cobra.Command{}
+	return []*cobra.Command{
+		newExpandCmd(env),
+		newDataCmd(env),
+	}
 }

@@ -1,0 +1,60 @@
+package check
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/aegis-iam/aegis/backend/policy"
+)
+
+// Location is where a finding points: a file position plus the statement and
+// element it concerns.
+type Location struct {
+	File      string `json:"file,omitempty"`
+	Policy    string `json:"policy,omitempty"` // logical name inside the file (CloudFormation logical ID, Terraform address)
+	Line      int    `json:"line,omitempty"`
+	Column    int    `json:"column,omitempty"`
+	Offset    int    `json:"offset,omitempty"`
+	Statement int    `json:"statement"` // 0-based index; -1 for the whole document
+	Sid       string `json:"sid,omitempty"`
+	Element   string `json:"element,omitempty"` // e.g. "Action", "Condition.StringEquals.aws:SourceIp"
+}
+
+// Exposure qualifies how reachable a finding's permission is; the risk score
+// weighs it (see Score).
+type Exposure struct {
+	AllResources bool `json:"allResources,omitempty"` // Resource "*" or NotResource
+	Conditioned  bool `json:"conditioned,omitempty"`  // the statement has a Condition that narrows it
+}
+
+// Finding is one problem a rule found in one policy.
+type Finding struct {
+	RuleID      string   `json:"id"`
+	Category    Category `json:"category"`
+	Severity    Severity `json:"severity"`
+	Title       string   `json:"title"`
+	Message     string   `json:"message"`
+	Remediation string   `json:"remediation"`
+	Location    Location `json:"location"`
+	Exposure    Exposure `json:"exposure"`
+	// Fingerprint identifies the finding independently of line numbers: the
+	// rule ID and the canonical text of the statement. Accepted risks are keyed
+	// by it.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// fingerprint hashes the rule ID with the canonical form of the statement
+// (or of the whole document for document-level findings), so reformatting or
+// moving a statement keeps its fingerprint.
+func fingerprint(ruleID string, doc *policy.Document, stmt *policy.Statement) string {
+	h := sha256.New()
+	h.Write([]byte(ruleID))
+	h.Write([]byte{0})
+	if stmt != nil {
+		one := &policy.Document{Version: doc.Version, Statements: []*policy.Statement{stmt}}
+		h.Write(policy.Format(one))
+	} else {
+		h.Write(policy.Format(doc))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}

@@ -1,0 +1,156 @@
+package check
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/aegis-iam/aegis/backend/iamdb"
+	"github.com/aegis-iam/aegis/backend/policy"
+)
+
+// Input is one policy to validate.
+type Input struct {
+	File string // as the user named it; used in locations
+	Name string // logical name inside the file, if any
+	Kind policy.Kind
+	Doc  *policy.Document
+	DB   *iamdb.DB
+}
+
+// Pass is what a rule sees while it runs over one Input.
+type Pass struct {
+	*Input
+	rule     *Rule
+	findings []Finding
+}
+
+// Rule returns the rule being run.
+func (p *Pass) Rule() *Rule { return p.rule }
+
+// Report records a finding of the running rule at pos in statement stmt (nil
+// for a document-level finding). Severity zero-value handling: the rule's
+// default severity is used unless sev is given through ReportSeverity.
+func (p *Pass) Report(stmt *policy.Statement, pos policy.Pos, element, message, remediation string, exp Exposure) {
+	p.ReportSeverity(p.rule.Severity, stmt, pos, element, message, remediation, exp)
+}
+
+// ReportSeverity is Report with an explicit severity, for rules whose
+// severity depends on what they found (a misspelt action in a Deny is worse
+// than in an Allow).
+func (p *Pass) ReportSeverity(sev Severity, stmt *policy.Statement, pos policy.Pos, element, message, remediation string, exp Exposure) {
+	if remediation == "" {
+		remediation = p.rule.Remediation
+	}
+	loc := Location{File: p.File, Policy: p.Name, Line: pos.Line, Column: pos.Column, Offset: pos.Offset, Statement: -1, Element: element}
+	if stmt != nil {
+		loc.Statement = stmt.Index
+		loc.Sid = stmt.Sid.Text
+		if !pos.IsValid() {
+			loc.Line, loc.Column, loc.Offset = stmt.Pos.Line, stmt.Pos.Column, stmt.Pos.Offset
+		}
+	}
+	p.findings = append(p.findings, Finding{
+		RuleID:      p.rule.ID,
+		Category:    p.rule.Category,
+		Severity:    sev,
+		Title:       p.rule.Title,
+		Message:     message,
+		Remediation: remediation,
+		Location:    loc,
+		Exposure:    exp,
+		Fingerprint: fingerprint(p.rule.ID, p.Doc, stmt),
+	})
+}
+
+// Registry is an explicit, immutable set of rules. There is no global
+// registry: callers build one (rules.All() gives the built-in set) and pass it
+// where it is needed.
+type Registry struct {
+	rules []*Rule
+	byID  map[string]*Rule
+}
+
+// NewRegistry validates every rule's metadata and returns the registry, or
+// an error naming every invalid or duplicate rule.
+func NewRegistry(rules ...*Rule) (*Registry, error) {
+	r := &Registry{byID: make(map[string]*Rule, len(rules))}
+	var errs []error
+	for _, rule := range rules {
+		if err := rule.validate(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if _, dup := r.byID[rule.ID]; dup {
+			errs = append(errs, fmt.Errorf("rule %s registered twice", rule.ID))
+			continue
+		}
+		r.byID[rule.ID] = rule
+		r.rules = append(r.rules, rule)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("invalid rule set: %w", errors.Join(errs...))
+	}
+	sort.Slice(r.rules, func(i, j int) bool { return r.rules[i].ID < r.rules[j].ID })
+	return r, nil
+}
+
+// Rules returns the rules sorted by ID.
+func (r *Registry) Rules() []*Rule { return r.rules }
+
+// Rule looks a rule up by ID.
+func (r *Registry) Rule(id string) (*Rule, bool) {
+	rule, ok := r.byID[id]
+	return rule, ok
+}
+
+// Options tune a run: disabled rules and severity overrides by rule ID.
+type Options struct {
+	Disabled  map[string]bool
+	Overrides map[string]Severity
+}
+
+// Run applies every enabled rule that fits the input's kind and returns the
+// findings sorted by position, then severity (worst first), then rule ID.
+func (r *Registry) Run(in *Input, opts Options) []Finding {
+	var out []Finding
+	for _, rule := range r.rules {
+		if opts.Disabled[rule.ID] || !rule.AppliesTo(in.Kind) {
+			continue
+		}
+		p := &Pass{Input: in, rule: rule}
+		rule.Run(p)
+		if sev, ok := opts.Overrides[rule.ID]; ok {
+			for i := range p.findings {
+				p.findings[i].Severity = sev
+			}
+		}
+		out = append(out, p.findings...)
+	}
+	SortFindings(out)
+	return out
+}
+
+// SortFindings orders findings by file, position, severity (worst first),
+// rule ID and message, so output is deterministic.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Location.File != b.Location.File {
+			return a.Location.File < b.Location.File
+		}
+		if a.Location.Policy != b.Location.Policy {
+			return a.Location.Policy < b.Location.Policy
+		}
+		if a.Location.Offset != b.Location.Offset {
+			return a.Location.Offset < b.Location.Offset
+		}
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Message < b.Message
+	})
+}

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# End-to-end test of the production desktop binary in a real GTK/WebKit window
+# under Xvfb, driven with xdotool like a user would:
+#   1. cold start: launch time to the window and to the frontend's first paint;
+#   2. type a broken policy into Validate (the editor has focus on start), then
+#      a valid one; screenshots of both states;
+#   3. navigate with the native View menu accelerators (Ctrl+5, Ctrl+4, Ctrl+2);
+#   4. a second instance refuses to start ("already running") while the first runs;
+#   5. resize, quit with Ctrl+Q, start again: the window size was remembered.
+# Screenshots go to OUT (test-results/): desktop.png is the Validate page with
+# canonical output. Fails when a step's screen does not change as it must.
+#
+# Usage: scripts/desktop/e2e-desktop.sh build/bin/aegis-iam [test-results]
+set -euo pipefail
+
+BIN=$(realpath "${1:?usage: $0 BINARY [OUTDIR]}")
+OUT=${2:-test-results}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$OUT"
+OUT=$(realpath "$OUT")
+
+for tool in Xvfb xdotool import compare identify; do
+  command -v "$tool" >/dev/null || { echo "e2e-desktop: $tool is missing (make desktop-deps)" >&2; exit 2; }
+done
+
+work=$(mktemp -d -t aegis-e2e-desktop.XXXXXX)
+APP= XPID=
+cleanup() {
+  [ -n "$APP" ] && kill "$APP" 2>/dev/null && wait "$APP" 2>/dev/null
+  [ -n "$XPID" ] && kill "$XPID" 2>/dev/null && wait "$XPID" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# An isolated user: fresh database, fresh WebKit caches (a true cold start),
+# the AWS profiles fixture.
+export AEGIS_IAM_DATA_DIR="$work/data" XDG_CACHE_HOME="$work/cache" XDG_DATA_HOME="$work/share" XDG_CONFIG_HOME="$work/config"
+export AWS_CONFIG_FILE="$ROOT/testdata/aws/config" AWS_SHARED_CREDENTIALS_FILE="$ROOT/testdata/aws/credentials"
+export NO_AT_BRIDGE=1 GTK_THEME=Adwaita
+
+fail() { echo "FAIL: $*" >&2; [ -f "$work/app.log" ] && sed 's/^/  app: /' "$work/app.log" >&2; exit 1; }
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+# Xvfb picks a free display number and writes it to fd 3.
+exec 3>"$work/display"
+Xvfb -displayfd 3 -screen 0 1440x900x24 -nolisten tcp >/dev/null 2>&1 &
+XPID=$!
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
+export DISPLAY=":$(cat "$work/display")"
+
+# launch starts the app and waits for its window and first painted frame; it
+# sets WIN and prints the timings.
+launch() {
+  local label=$1 t0 twin
+  : >"$work/app.log"
+  t0=$(date +%s%N)
+  "$BIN" >"$work/app.log" 2>&1 &
+  APP=$!
+  WIN=$(timeout 30 xdotool search --sync --onlyvisible --name '^Aegis IAM$' | head -1) || fail "$label: no window within 30 s"
+  twin=$(ms "$t0")
+  for _ in $(seq 600); do grep -q 'first paint' "$work/app.log" && break; kill -0 "$APP" 2>/dev/null || fail "$label: app exited"; sleep 0.02; done
+  grep -q 'first paint' "$work/app.log" || fail "$label: no first paint within 12 s"
+  echo "$label: window mapped after ${twin} ms, first paint seen after $(ms "$t0") ms ($(grep -o 'first paint.*' "$work/app.log" | head -1))"
+}
+
+stop() {
+  kill "$APP" 2>/dev/null || true
+  wait "$APP" 2>/dev/null || true
+  APP=
+}
+
+shot() { sleep "${2:-1.2}"; import -window "$WIN" "$OUT/$1.png"; }
+
+# differ A B REGION: the region (WxH+X+Y) of two screenshots has changed.
+differ() {
+  local n
+  n=$(compare -metric AE -extract "$3" "$OUT/$1.png" "$OUT/$2.png" null: 2>&1 || true)
+  n=${n%% *}
+  [ "${n%.*}" -gt 2000 ] || fail "$2 looks like $1 in $3 ($n pixels differ)"
+}
+
+# --- 1. cold start (empty caches), then two warm starts ----------------------
+launch "cold start"
+stop
+launch "warm start 1"
+stop
+launch "warm start 2"
+geom=$(xdotool getwindowgeometry "$WIN" | awk '/Geometry/ {print $2}')
+W=${geom%x*} H=${geom#*x}
+[ "$W" -ge 960 ] && [ "$H" -ge 640 ] || fail "window is ${geom}, want at least 960x640"
+right="$((W / 2))x$((H - 200))+$((W / 2))+150" # the Result panel
+shot start 0.3
+
+# --- 2. Validate: a broken policy, then a valid one --------------------------
+xdotool windowfocus --sync "$WIN" 2>/dev/null || true
+xdotool mousemove --window "$WIN" $((W * 41 / 100)) $((H * 65 / 100)) click 1
+xdotool type --delay 4 '{"Version": "2012-10-17", "Statement": [{"Effect": "Allw", "Action": "s3:GetObject", "Resource": "*",}]}'
+shot validate-errors 1.5
+differ start validate-errors "$right"
+
+xdotool key ctrl+a BackSpace
+xdotool type --delay 4 '{"Statement": [{"Resource": ["arn:aws:s3:::reports/*"], "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"]}], "Version": "2012-10-17"}'
+shot desktop 1.5
+differ validate-errors desktop "$right"
+
+# --- 3. native menu accelerators --------------------------------------------
+xdotool key ctrl+5
+shot desktop-settings 1.5
+differ desktop desktop-settings "$((W - 300))x$((H - 100))+280+60"
+xdotool key ctrl+4
+shot desktop-history
+differ desktop-settings desktop-history "$((W - 300))x$((H - 100))+280+60"
+xdotool key ctrl+2
+shot desktop-back
+compare -metric AE -extract "$((W - 300))x120+280+60" "$OUT/desktop.png" "$OUT/desktop-back.png" null: >/dev/null 2>&1 ||
+  fail "Ctrl+2 did not come back to Validate"
+
+colours=$(identify -format '%k' "$OUT/desktop.png")
+[ "$colours" -gt 500 ] || fail "desktop.png has only $colours colours: the window looks empty"
+echo "desktop.png: ${W}x${H}, $colours colours"
+
+# --- 4. a second instance refuses to start -----------------------------------
+set +e
+timeout 20 "$BIN" >"$work/second.log" 2>&1 &
+SECOND=$!
+DIALOG=$(timeout 15 xdotool search --sync --onlyvisible --name '^Aegis IAM is already running$' | head -1)
+[ -n "$DIALOG" ] && xdotool windowfocus "$DIALOG" key --window "$DIALOG" Return 2>/dev/null
+wait "$SECOND"
+rc=$?
+set -e
+[ -n "$DIALOG" ] || fail "second instance: no 'already running' dialog"
+[ "$rc" -eq 1 ] || fail "second instance exited with $rc, want 1: $(cat "$work/second.log")"
+grep -q 'already running' "$work/second.log" || fail "second instance did not say it is already running: $(cat "$work/second.log")"
+echo "second instance: refused with a dialog and exit code 1"
+
+# --- 5. the window size is remembered ----------------------------------------
+xdotool windowsize --sync "$WIN" 1100 720
+sleep 0.3
+xdotool windowfocus "$WIN" 2>/dev/null || true
+xdotool key --window "$WIN" ctrl+q
+for _ in $(seq 100); do kill -0 "$APP" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$APP" 2>/dev/null && fail "Ctrl+Q did not quit"
+wait "$APP" 2>/dev/null || true
+APP=
+launch "restart"
+geom=$(xdotool getwindowgeometry "$WIN" | awk '/Geometry/ {print $2}')
+[ "$geom" = "1100x720" ] || fail "restarted window is $geom, want the remembered 1100x720"
+echo "window size remembered: $geom"
+stop
+
+[ "$(stat -c %a "$AEGIS_IAM_DATA_DIR/aegis.db")" = 600 ] || fail "database mode is $(stat -c %a "$AEGIS_IAM_DATA_DIR/aegis.db"), want 600"
+echo "PASS e2e-desktop: screenshots in $OUT (desktop.png, validate-errors.png, desktop-settings.png, desktop-history.png)"
