@@ -3,8 +3,8 @@ package awsapi
 import (
 	"context"
 	"iter"
-	"os"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -217,4 +217,10 @@ func ssoRoot(sc *config.SharedConfig) *config.SharedConfig {
 
 func isSSO(sc *config.SharedConfig) bool {
 	return sc.SSOSession != nil || sc.SSOStartURL != "" || sc.SSOAccountID != "" || sc.SSORoleName != ""
+}
+
+// Profile describes one profile by name, as List does; a name the files do
+// not define gives a KindUnknown profile whose Problem says so.
+func (p *Profiles) Profile(ctx context.Context, name string) Profile {
+	return p.describe(ctx, name)
 }

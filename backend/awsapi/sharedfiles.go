@@ -85,7 +85,10 @@ func profileOf(section string, config bool) (string, bool) {
 	typ, name, typed := strings.Cut(section, " ")
 	switch {
 	case !config:
-		return section, section != "" && !(typed && typ == "profile")
+		if section == "" || (typed && typ == "profile") {
+			return "", false
+		}
+		return section, true
 	case typed && typ == "profile":
 		return name, name != ""
 	case !typed && strings.EqualFold(section, "default"):

@@ -73,7 +73,7 @@ type Control struct {
 
 // Frameworks returns the canonical and custom frameworks sorted by ID.
 // Edition views are reached through Framework.Editions and Catalog.Framework.
-func (c *Catalog) Frameworks() []*Framework { return c.frameworks }
+func (c *Catalog) Frameworks() []*Framework { return append([]*Framework(nil), c.frameworks...) }
 
 // Framework looks a framework up by ID, framework alias or edition ID.
 func (c *Catalog) Framework(id string) (*Framework, bool) {
@@ -116,12 +116,18 @@ func Builtin() (*Catalog, error) {
 	if err := errs.err(); err != nil {
 		return nil, fmt.Errorf("built-in catalogue: %w", err)
 	}
-	return (&Catalog{byID: map[string]*Framework{}}).Extend(fws...)
+	var empty *Catalog
+	return empty.Extend(fws...)
 }
 
 // Extend returns a new catalogue holding c's frameworks and fws (with their
-// edition views). It fails when an ID or alias is taken twice.
+// edition views); frameworks built in code get their controls indexed. It
+// fails when an ID or alias is taken twice. A nil catalogue extends as an
+// empty one.
 func (c *Catalog) Extend(fws ...*Framework) (*Catalog, error) {
+	if c == nil {
+		c = &Catalog{}
+	}
 	out := &Catalog{
 		frameworks: append([]*Framework(nil), c.frameworks...),
 		byID:       make(map[string]*Framework, len(c.byID)+len(fws)),
@@ -138,6 +144,12 @@ func (c *Catalog) Extend(fws ...*Framework) (*Catalog, error) {
 		out.byID[id] = f
 	}
 	for _, f := range fws {
+		if f.byID == nil { // built in code rather than decoded from a file
+			f.byID = make(map[string]*Control, len(f.Controls))
+			for _, ctl := range f.Controls {
+				f.byID[ctl.ID] = ctl
+			}
+		}
 		claim(f.ID, f)
 		for _, a := range f.Aliases {
 			claim(a, f)
@@ -213,30 +225,54 @@ func (c *Catalog) resolve(ctl check.Control) (*Control, bool) {
 	if !ok {
 		return nil, false
 	}
-	return x.origin, true
+	return x.definition(), true
+}
+
+// definition returns the definition a control renumbers (itself for a
+// control built outside a catalogue file).
+func (c *Control) definition() *Control {
+	if c.origin != nil {
+		return c.origin
+	}
+	return c
+}
+
+// MappingError is one invalid control mapping of a rule.
+type MappingError struct {
+	Rule    string
+	Control check.Control
+	Reason  string
+}
+
+func (e *MappingError) Error() string {
+	return fmt.Sprintf("rule %s maps %s %q: %s", e.Rule, e.Control.Framework, e.Control.ID, e.Reason)
 }
 
 // Validate checks rules against the catalogue: every control a rule maps
 // must exist, no rule may map one control twice (directly or through two
 // editions), and no mapping may be declared both by the rule and by the
-// control's Checks. Rule tests call it with the built-in catalogue.
+// control's Checks. Rule tests call it with the built-in catalogue. The
+// error joins one *MappingError per problem.
 func (c *Catalog) Validate(rules []*check.Rule) error {
 	var errs []error
+	bad := func(r *check.Rule, ctl check.Control, format string, args ...any) {
+		errs = append(errs, &MappingError{Rule: r.ID, Control: ctl, Reason: fmt.Sprintf(format, args...)})
+	}
 	for _, r := range rules {
 		seen := map[*Control]check.Control{}
 		for _, ctl := range r.Controls {
 			def, ok := c.resolve(ctl)
 			switch {
 			case !ok && c.byID[ctl.Framework] == nil:
-				errs = append(errs, fmt.Errorf("rule %s maps control %q of unknown framework %q", r.ID, ctl.ID, ctl.Framework))
+				bad(r, ctl, "unknown framework")
 			case !ok:
-				errs = append(errs, fmt.Errorf("rule %s maps %s %q, which is not in the catalogue", r.ID, ctl.Framework, ctl.ID))
+				bad(r, ctl, "no such control in the catalogue")
 			case seen[def] != (check.Control{}):
-				errs = append(errs, fmt.Errorf("rule %s maps %s %q twice (also as %s %q)", r.ID, ctl.Framework, ctl.ID, seen[def].Framework, seen[def].ID))
+				bad(r, ctl, "the same control is already mapped as %s %q", seen[def].Framework, seen[def].ID)
 			default:
 				seen[def] = ctl
 				if p, dup := matchAny(def.Checks, r.ID); dup {
-					errs = append(errs, fmt.Errorf("rule %s maps %s %q, which the catalogue already maps to it through %q: keep one", r.ID, ctl.Framework, ctl.ID, p))
+					bad(r, ctl, "the catalogue already maps the control to this rule through %q; keep one", p)
 				}
 			}
 		}

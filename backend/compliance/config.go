@@ -56,7 +56,7 @@ type CustomCheck struct {
 // listed action is allowed on any listed resource, decided by the evaluator
 // in backend/check (like Access Analyzer's CheckAccessNotGranted).
 type Guardrail struct {
-	Name        string
+	Name        string // lower-case letters, digits and dashes; unique in the file
 	Description string
 	Actions     []string // service:action patterns, or "*"
 	Resources   []string // ARN patterns, or "*"; ["*"] when the file names none
@@ -105,6 +105,7 @@ const dateLayout = "2006-01-02"
 
 var (
 	fingerprintRE   = regexp.MustCompile(`^[0-9a-f]{8,64}$`)
+	guardrailNameRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 	actionPatternRE = regexp.MustCompile(`^(?:\*|[a-zA-Z0-9*?-]+:[a-zA-Z0-9*?]+)$`)
 	arnPatternRE    = regexp.MustCompile(`^(?:\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.+)$`)
 )
@@ -277,10 +278,16 @@ func (c *Config) decodeGuardrails(d *decoder, n *yaml.Node) {
 		g := Guardrail{Field: field, Pos: posOf(gn), Severity: check.SeverityHigh}
 		var namePos Pos
 		g.Name, namePos = d.required(gn, m, field, "name")
-		if line, dup := seen[g.Name]; dup && g.Name != "" {
-			d.errs.add(d.file, namePos, join(field, "name"), "guardrail %q is declared twice (first at line %d)", g.Name, line)
+		if line, dup := seen[g.Name]; g.Name != "" {
+			switch {
+			case !guardrailNameRE.MatchString(g.Name):
+				d.errs.add(d.file, namePos, join(field, "name"), "%q is not a guardrail name (lower-case letters, digits and dashes, e.g. no-trail-tampering)", g.Name)
+			case dup:
+				d.errs.add(d.file, namePos, join(field, "name"), "guardrail %q is declared twice (first at line %d)", g.Name, line)
+			default:
+				seen[g.Name] = namePos.Line
+			}
 		}
-		seen[g.Name] = namePos.Line
 		g.Description, _ = d.field(m, field, "description")
 		g.Actions = d.patterns(gn, m, field, "actions", true, actionPatternRE, "an action (service:Action, wildcards allowed) or *")
 		g.Resources = d.patterns(gn, m, field, "resources", false, arnPatternRE, "an ARN (arn:partition:service:region:account:resource, wildcards allowed) or *")

@@ -1,7 +1,9 @@
 package compliance
 
 import (
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/aegis-iam/aegis/backend/check"
 )
@@ -132,14 +134,15 @@ type mappingIndex struct {
 	ids      []string              // every check ID known to the run, sorted
 	ran      map[string]bool
 	findings map[string][]check.Finding
+	memo     map[*Control][]string // definition → mapped check IDs, shared by edition views
 }
 
 func newMappingIndex(cat *Catalog, reg *check.Registry, ran map[string]bool, findings []check.Finding) *mappingIndex {
-	idx := &mappingIndex{byDef: map[*Control][]string{}, ran: ran, findings: map[string][]check.Finding{}}
-	known := map[string]bool{}
+	idx := &mappingIndex{byDef: map[*Control][]string{}, ran: ran, findings: map[string][]check.Finding{}, memo: map[*Control][]string{}}
+	var ids []string
 	if reg != nil {
 		for _, r := range reg.Rules() {
-			known[r.ID] = true
+			ids = append(ids, r.ID)
 			for _, ctl := range r.Controls {
 				if def, ok := cat.resolve(ctl); ok {
 					idx.byDef[def] = append(idx.byDef[def], r.ID)
@@ -149,41 +152,53 @@ func newMappingIndex(cat *Catalog, reg *check.Registry, ran map[string]bool, fin
 	}
 	for id, did := range ran {
 		if did {
-			known[id] = true
+			ids = append(ids, id)
 		}
 	}
 	for _, f := range findings {
-		known[f.RuleID] = true
+		ids = append(ids, f.RuleID)
 		idx.findings[f.RuleID] = append(idx.findings[f.RuleID], f)
 	}
-	idx.ids = sorted(keys(known))
+	slices.Sort(ids)
+	idx.ids = slices.Compact(ids)
 	return idx
+}
+
+// checksFor lists the check IDs mapped to a control definition: rules that
+// declare it, and the control's own Checks (exact IDs count even when that
+// check is unknown to this run; prefixes match every known ID).
+func (idx *mappingIndex) checksFor(def *Control) []string {
+	if ids, ok := idx.memo[def]; ok {
+		return ids
+	}
+	ids := slices.Clone(idx.byDef[def])
+	for _, p := range def.Checks {
+		prefix, isPattern := strings.CutSuffix(p, "*")
+		if !isPattern {
+			ids = append(ids, p)
+			continue
+		}
+		for _, id := range idx.ids {
+			if strings.HasPrefix(id, prefix) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Clip(slices.Compact(ids))
+	idx.memo[def] = ids
+	return ids
 }
 
 // evaluate decides one control.
 func (idx *mappingIndex) evaluate(c *Control) ControlResult {
 	cr := ControlResult{ID: c.ID, Title: c.Title, Section: c.Section}
-	def := c.origin
-	mapped := map[string]bool{}
-	for _, id := range idx.byDef[def] {
-		mapped[id] = true
-	}
-	for _, p := range def.Checks {
-		if p[len(p)-1] != '*' {
-			mapped[p] = true // an exact ID counts even when that check is unknown to this run
-			continue
-		}
-		for _, id := range idx.ids {
-			if matchCheck(p, id) {
-				mapped[id] = true
-			}
-		}
-	}
-	if len(mapped) == 0 {
+	cr.Checks = idx.checksFor(c.definition())
+	if len(cr.Checks) == 0 {
+		cr.Checks = nil
 		cr.Status = StatusManual
 		return cr
 	}
-	cr.Checks = sorted(keys(mapped))
 	var worst check.Severity
 	for _, id := range cr.Checks {
 		if idx.ran[id] || len(idx.findings[id]) > 0 {

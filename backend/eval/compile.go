@@ -90,77 +90,132 @@ func compileStatement(st *policy.Statement, index int, vars bool) (statement, er
 	return cs, nil
 }
 
-// actionMatcher matches lower-case "service:name" actions. Patterns whose
-// service part is literal are indexed by service, so a statement with
-// hundreds of actions checks only its own service's patterns.
+// actionMatcher matches "service:Name" actions case-insensitively, as IAM
+// does, without lowering the request. Patterns whose service part is
+// literal are indexed by service, so a statement with hundreds of actions
+// checks only its own service's patterns.
 type actionMatcher struct {
 	none     bool // no Action element: matches nothing
 	all      bool // "*" among the patterns
-	bySvc    map[string][]policy.Pattern
-	small    []svcPattern // used instead of bySvc for short lists
-	wildSvc  []policy.Pattern
+	bySvc    map[string][]actPattern
+	small    []actPattern // used instead of bySvc for short lists
+	wildSvc  []actPattern
 	patterns []string // as written, for containment
 }
 
-type svcPattern struct {
-	svc string
-	pat policy.Pattern
+// actPattern is one lower-cased action pattern.
+type actPattern struct {
+	svc     string // literal service part, "" when it has wildcards
+	text    string
+	literal bool
+}
+
+func (p *actPattern) match(action string) bool {
+	if p.literal {
+		return strings.EqualFold(p.text, action)
+	}
+	return globFold(p.text, action)
 }
 
 const smallActionList = 8
 
 func compileActions(patterns []string) actionMatcher {
 	m := actionMatcher{patterns: patterns, none: len(patterns) == 0}
-	var lit []svcPattern
+	var lit []actPattern
 	for _, p := range patterns {
 		lp := strings.ToLower(p)
 		if lp == "*" {
 			m.all = true
 			continue
 		}
+		ap := actPattern{text: lp, literal: !strings.ContainsAny(lp, "*?")}
 		svc, _, ok := strings.Cut(lp, ":")
-		pat := policy.CompilePattern(lp, false)
 		if !ok || strings.ContainsAny(svc, "*?") {
-			m.wildSvc = append(m.wildSvc, pat)
+			m.wildSvc = append(m.wildSvc, ap)
 			continue
 		}
-		lit = append(lit, svcPattern{svc: svc, pat: pat})
+		ap.svc = svc
+		lit = append(lit, ap)
 	}
 	if len(lit) <= smallActionList {
 		m.small = lit
 		return m
 	}
-	m.bySvc = make(map[string][]policy.Pattern)
-	for _, sp := range lit {
-		m.bySvc[sp.svc] = append(m.bySvc[sp.svc], sp.pat)
+	m.bySvc = make(map[string][]actPattern)
+	for _, ap := range lit {
+		m.bySvc[ap.svc] = append(m.bySvc[ap.svc], ap)
 	}
 	return m
 }
 
-// match reports whether the lower-case action matches one of the patterns.
+// match reports whether the action (any case; service is its prefix)
+// matches one of the patterns.
 func (m *actionMatcher) match(action, service string) bool {
 	if m.all {
 		return true
 	}
 	if m.bySvc != nil {
-		for _, p := range m.bySvc[service] {
-			if p.Match(action) {
-				return true
+		var buf [64]byte
+		if len(service) <= len(buf) {
+			n := copy(buf[:], service)
+			for i := 0; i < n; i++ {
+				buf[i] = lower(buf[i])
+			}
+			for i, ps := 0, m.bySvc[string(buf[:n])]; i < len(ps); i++ {
+				if ps[i].match(action) {
+					return true
+				}
 			}
 		}
 	} else {
 		for i := range m.small {
-			if m.small[i].svc == service && m.small[i].pat.Match(action) {
+			if len(m.small[i].svc) == len(service) && strings.EqualFold(m.small[i].svc, service) && m.small[i].match(action) {
 				return true
 			}
 		}
 	}
-	for _, p := range m.wildSvc {
-		if p.Match(action) {
+	for i := range m.wildSvc {
+		if m.wildSvc[i].match(action) {
 			return true
 		}
 	}
 	return false
+}
+
+// globFold is policy.Glob with s compared case-insensitively against a
+// lower-case pattern.
+func globFold(pattern, s string) bool {
+	px, sx := 0, 0
+	starPx, starSx := -1, -1
+	for sx < len(s) {
+		if px < len(pattern) {
+			switch c := pattern[px]; c {
+			case '*':
+				starPx, starSx = px, sx
+				px++
+				continue
+			case '?':
+				px++
+				sx += runeLen(s[sx:])
+				continue
+			default:
+				if lower(s[sx]) == c {
+					px++
+					sx++
+					continue
+				}
+			}
+		}
+		if starPx < 0 {
+			return false
+		}
+		starSx++
+		px, sx = starPx+1, starSx
+	}
+	for px < len(pattern) && pattern[px] == '*' {
+		px++
+	}
+	return px == len(pattern)
 }
 
 // resMatcher matches a resource ARN against one Resource pattern. ARNs are

@@ -199,8 +199,9 @@ func parseCIDR(s string) (netip.Prefix, bool) {
 	return netip.PrefixFrom(a, a.BitLen()), true
 }
 
-// eval evaluates the entry. absent reports that it read a key (or a
-// variable's key) the context lacks, for missingContext.
+// eval evaluates the entry. absent reports that it read a key (the
+// condition key, or a variable's key) the context lacks, for
+// missingContext; see absentKeys.
 func (e *condEntry) eval(p *prepared, buf *[]pchar) (result tri, absent bool) {
 	vals, present := p.ctx.lookup(e.key)
 	if !present && p.mode == ModeUnknown {
@@ -255,6 +256,23 @@ func (e *condEntry) eval(p *prepared, buf *[]pchar) (result tri, absent bool) {
 		}
 		return r, absentVar
 	}
+}
+
+// absentKeys appends the keys the entry reads that ctx lacks.
+func (e *condEntry) absentKeys(ctx *Context, out []string) []string {
+	if _, ok := ctx.lookup(e.key); !ok {
+		out = append(out, e.name)
+	}
+	for i := range e.values {
+		if t := e.values[i].tmpl; t != nil {
+			for j, k := range t.keys {
+				if _, ok := ctx.lookup(k); !ok {
+					out = append(out, t.names[j])
+				}
+			}
+		}
+	}
+	return out
 }
 
 // anyMatch reports whether the context value v matches one of the policy

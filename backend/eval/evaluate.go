@@ -32,6 +32,9 @@ type Input struct {
 // not safe for concurrent use; use one per goroutine. The compiled policies
 // it reads are shared freely.
 type Evaluator struct {
+	prep    prepared
+	callers callerCache
+	ctx     Context
 	res     Result
 	buf     []pchar
 	absent  []string
@@ -50,12 +53,13 @@ func Evaluate(in *Input, req *Request, mode Mode) (*Result, error) {
 // The result is valid until the next call on ev. An error means the
 // request itself is malformed (an unparsable principal or action).
 func (ev *Evaluator) Evaluate(in *Input, req *Request, mode Mode) (*Result, error) {
-	p, err := prepare(req, mode)
-	if err != nil {
+	p := &ev.prep
+	if err := prepare(req, mode, p, &ev.ctx, &ev.callers); err != nil {
 		return nil, err
 	}
 	ev.res = Result{Matched: ev.res.Matched[:0], MissingContext: ev.res.MissingContext[:0], Conditions: ev.res.Conditions[:0]}
 	ev.absent = ev.absent[:0]
+	p.hasBoundary = in.Boundary != nil
 	ev.decide(in, p)
 	ev.finishMissing()
 	return &ev.res, nil
@@ -110,7 +114,10 @@ func (ev *Evaluator) statement(st *statement, l Layer, p *prepared, polName stri
 			return triFalse, pmNone // a resource-based statement must name a principal
 		case st.prin == nil:
 		case st.notPrin:
-			if st.prin.exempts(&p.caller) {
+			// A Deny with NotPrincipal always applies to a caller with a
+			// permissions boundary, whatever the element lists
+			// (access_policies_boundaries.html).
+			if !(p.hasBoundary && !st.allow) && st.prin.exempts(&p.caller) {
 				return triFalse, pmNone
 			}
 		default:
@@ -153,7 +160,7 @@ func (ev *Evaluator) statement(st *statement, l Layer, p *prepared, polName stri
 		r, a := e.eval(p, &ev.buf)
 		switch {
 		case a:
-			ev.absent = append(ev.absent, e.name)
+			ev.absent = e.absentKeys(p.ctx, ev.absent)
 			if r == triUnknown {
 				ev.pending = append(ev.pending, ConditionRef{Operator: e.op.String(), Key: e.name, Values: condTexts(e)})
 			}

@@ -138,8 +138,8 @@ func parseCaller(p string) (caller, error) {
 		}
 		return caller{}, fmt.Errorf("principal %q: want an IAM or STS ARN, an account ID, a service principal (name.amazonaws.com), an identity provider, or \"*\"", p)
 	}
-	parts := strings.SplitN(p, ":", 6)
-	if len(parts) != 6 || parts[1] == "" || !isAccountID(parts[4]) || (parts[2] != "iam" && parts[2] != "sts") {
+	parts, ok := arnFields(p)
+	if !ok || parts[1] == "" || !isAccountID(parts[4]) || (parts[2] != "iam" && parts[2] != "sts") {
 		return caller{}, fmt.Errorf("principal %q: want arn:PARTITION:iam::ACCOUNT:... or arn:PARTITION:sts::ACCOUNT:...", p)
 	}
 	c := caller{arn: p, partition: parts[1], account: parts[4]}
@@ -242,44 +242,89 @@ func (c *caller) principalARN() string {
 	return ""
 }
 
-// derive adds the keys AWS derives from the caller and the resource, unless
-// ctx already has them.
-func (c *caller) derive(ctx *Context, resourceAccount string) {
-	setDefault := func(k, v string) {
-		if v == "" {
-			return
-		}
-		if _, ok := ctx.lookup(strings.ToLower(k)); !ok {
-			ctx.Set(k, v)
+// derivedEntries computes the context keys AWS derives from the caller.
+func (c *caller) derivedEntries() []contextEntry {
+	var out []contextEntry
+	add := func(k, v string) {
+		if v != "" {
+			out = append(out, contextEntry{key: derivedLower[k], name: k, values: []string{v}})
 		}
 	}
-	setDefault("aws:PrincipalArn", c.principalARN())
-	setDefault("aws:PrincipalAccount", c.account)
-	setDefault("aws:PrincipalType", c.principalType())
+	add("aws:PrincipalArn", c.principalARN())
+	add("aws:PrincipalAccount", c.account)
+	add("aws:PrincipalType", c.principalType())
 	if c.kind == PrincipalUser {
-		setDefault("aws:username", c.name)
+		add("aws:username", c.name)
 	}
 	switch c.kind {
 	case PrincipalRoot:
-		setDefault("aws:userid", c.account)
+		add("aws:userid", c.account)
 	case PrincipalFederatedUser:
-		setDefault("aws:userid", c.account+":"+c.name)
+		add("aws:userid", c.account+":"+c.name)
 	}
 	if c.kind == PrincipalService {
-		setDefault("aws:PrincipalIsAWSService", "true")
-		setDefault("aws:PrincipalServiceName", c.arn)
+		add("aws:PrincipalIsAWSService", "true")
+		add("aws:PrincipalServiceName", c.arn)
 	} else {
-		setDefault("aws:PrincipalIsAWSService", "false")
+		add("aws:PrincipalIsAWSService", "false")
 	}
-	setDefault("aws:ResourceAccount", resourceAccount)
+	return out
 }
+
+// addDefault appends e to ctx unless ctx has its key.
+func (ctx *Context) addDefault(e contextEntry) {
+	if _, ok := ctx.lookup(e.key); !ok {
+		ctx.entries = append(ctx.entries, e)
+	}
+}
+
+// callerCache keeps the last parsed principal and resource account of an
+// Evaluator: batches and benchmarks repeat them, and parsing them is most
+// of the cost of preparing a request.
+type callerCache struct {
+	principal string
+	c         caller
+	derived   []contextEntry
+	err       error
+	valid     bool
+	resAcct   string
+	resEntry  contextEntry
+}
+
+func (cc *callerCache) get(principal string) (*caller, []contextEntry, error) {
+	if !cc.valid || cc.principal != principal {
+		cc.c, cc.err = parseCaller(principal)
+		cc.derived = cc.c.derivedEntries()
+		cc.principal, cc.valid = principal, true
+	}
+	return &cc.c, cc.derived, cc.err
+}
+
+func (cc *callerCache) resourceAccount(acct string) contextEntry {
+	if cc.resEntry.key == "" || cc.resAcct != acct {
+		cc.resAcct = acct
+		cc.resEntry = contextEntry{key: derivedLower["aws:ResourceAccount"], name: "aws:ResourceAccount", values: []string{acct}}
+	}
+	return cc.resEntry
+}
+
+// derivedLower maps the derived keys to their lower-case forms, so deriving
+// them costs no case conversion.
+var derivedLower = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalType", "aws:username",
+		"aws:userid", "aws:PrincipalIsAWSService", "aws:PrincipalServiceName", "aws:ResourceAccount"} {
+		m[k] = strings.ToLower(k)
+	}
+	return m
+}()
 
 // prepared is a request ready to evaluate: parsed, lowered, with derived keys.
 type prepared struct {
 	req         *Request
 	caller      caller
-	action      string // lower case
-	service     string // lower case service prefix
+	action      string // as given
+	service     string // service prefix as given
 	resource    string
 	resAccount  string
 	crossAcct   bool
@@ -287,39 +332,49 @@ type prepared struct {
 	mode        Mode
 	trustPolicy bool // an sts:AssumeRole* request on a role
 	keyPolicy   bool // a KMS request
+	hasBoundary bool // the caller has a permissions boundary
 }
 
-// prepare parses req. It copies the context only when keys are derived into it.
-func prepare(req *Request, mode Mode) (*prepared, error) {
-	c, err := parseCaller(req.Principal)
+// prepare parses req into p, building the context (given keys plus
+// derived ones) in ctx, whose buffer it reuses.
+func prepare(req *Request, mode Mode, p *prepared, ctx *Context, cc *callerCache) error {
+	c, derived, err := cc.get(req.Principal)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	svc, name, ok := strings.Cut(req.Action, ":")
 	if !ok || svc == "" || name == "" {
-		return nil, fmt.Errorf("action %q: want service:Name", req.Action)
+		return fmt.Errorf("action %q: want service:Name", req.Action)
 	}
 	if req.Resource == "" {
-		return nil, fmt.Errorf("resource is empty: give the resource ARN, or \"*\" for actions without resource types")
+		return fmt.Errorf("resource is empty: give the resource ARN, or \"*\" for actions without resource types")
 	}
-	p := &prepared{req: req, caller: c, action: strings.ToLower(req.Action), service: strings.ToLower(svc),
-		resource: req.Resource, mode: mode}
+	*p = prepared{req: req, caller: *c, action: req.Action, service: svc, resource: req.Resource, mode: mode}
 	p.resAccount = req.ResourceAccount
 	if p.resAccount == "" {
-		if parts := strings.SplitN(req.Resource, ":", 6); len(parts) == 6 && isAccountID(parts[4]) {
+		if parts, ok := arnFields(req.Resource); ok && isAccountID(parts[4]) {
 			p.resAccount = parts[4]
 		} else {
 			p.resAccount = c.account
 		}
 	}
 	p.crossAcct = c.account != "" && p.resAccount != "" && c.account != p.resAccount
-	ctx := &Context{entries: make([]contextEntry, len(req.Context.entries), len(req.Context.entries)+8)}
-	copy(ctx.entries, req.Context.entries)
-	c.derive(ctx, p.resAccount)
+	ctx.entries = append(ctx.entries[:0], req.Context.entries...)
+	for _, e := range derived {
+		ctx.addDefault(e)
+	}
+	if p.resAccount != "" {
+		ctx.addDefault(cc.resourceAccount(p.resAccount))
+	}
 	p.ctx = ctx
-	p.trustPolicy = p.service == "sts" && strings.Contains(req.Resource, ":role/") &&
-		(strings.HasPrefix(p.action, "sts:assumerole") || p.action == "sts:tagsession" ||
-			p.action == "sts:setsourceidentity" || p.action == "sts:setcontext")
-	p.keyPolicy = p.service == "kms"
-	return p, nil
+	if strings.EqualFold(svc, "sts") && strings.Contains(req.Resource, ":role/") {
+		p.trustPolicy = hasPrefixFold(name, "AssumeRole") || strings.EqualFold(name, "TagSession") ||
+			strings.EqualFold(name, "SetSourceIdentity") || strings.EqualFold(name, "SetContext")
+	}
+	p.keyPolicy = strings.EqualFold(svc, "kms")
+	return nil
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

@@ -12,10 +12,11 @@ const (
 	// field, or one ':'-separated segment of a resource part.
 	tokField = 0x01
 	// tokName matches one or more characters other than ':' and '/'. It is
-	// used for variables named "...Id" (AWS identifiers never contain '/')
-	// and for a variable that is the whole resource part (bucket, queue and
+	// used for path segments named "...Id" ("/restapis/${RestApiId}") and
+	// for a variable that is the whole resource part (bucket, queue and
 	// topic names), so "arn:aws:s3:::b/k" is an object, not a bucket, and
-	// ".../restapis/a/stages/s" is a stage, not a REST API.
+	// ".../restapis/a/stages/s" is a stage, not a REST API. After ':' an Id
+	// may contain '/' (Secrets Manager "secret:${SecretId}" is a name).
 	tokName = 0x02
 	// tokTail matches one or more of any character, ':' included: the last
 	// variable of a format, after a '/', named "...Name" or "...Path" (S3
@@ -45,7 +46,8 @@ func compileARNFormat(f string) arnMatcher {
 			switch {
 			case last && i > 0 && f[i-1] == '/' && (strings.HasSuffix(name, "Name") || strings.HasSuffix(name, "Path")):
 				b.WriteByte(tokTail)
-			case strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "ID") || (last && colons == 5 && f[i-1] == ':'):
+			case (strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "ID")) && i > 0 && f[i-1] == '/',
+				last && colons == 5 && f[i-1] == ':':
 				b.WriteByte(tokName)
 			default:
 				b.WriteByte(tokField)
@@ -69,8 +71,8 @@ func compileARNFormat(f string) arnMatcher {
 // a concrete ARN or a policy Resource pattern with '*' and '?' wildcards; a
 // pattern matches when some ARN it covers has this type's format. A format
 // variable such as ${LogGroupName} matches one or more characters of one
-// ARN field (no ':'); identifiers (${RestApiId}) and whole-resource names
-// (${BucketName}) exclude '/' too; a "...Name" or "...Path" variable ending
+// ARN field (no ':'); path-segment identifiers ("/${RestApiId}") and
+// whole-resource names (${BucketName}) exclude '/' too; a "...Name" or "...Path" variable ending
 // the format after a '/' (an S3 object key) may contain ':'. Matching is
 // case-sensitive, like IAM's resource matching.
 func (rt *ResourceType) MatchARN(arn string) bool {

@@ -38,7 +38,10 @@ func TestMatchARN(t *testing.T) {
 		{"api gateway collection", "apigateway:GET", "arn:aws:apigateway:eu-west-1::/restapis/abc/stages", []string{"Stages"}},
 		{"log group with slashes", "logs:DeleteLogGroup", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/fn", []string{"log-group"}},
 		{"bucket wildcard is not an object-only match", "s3:ListBucket", "arn:aws:s3:::my-bucket/*", nil},
-		{"dms literal star format", "dms:DescribeCertificates", "arn:aws:dms:us-east-1:123456789012:cert:ABC", nil},
+		{"secret name with slashes", "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db/password-AbCdEf", []string{"Secret"}},
+		{"queue", "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:jobs", []string{"queue"}},
+		{"dms literal star format", "dms:DeleteCertificate", "arn:aws:dms:us-east-1:123456789012:cert:ABC", []string{"Certificate"}},
+		{"wildcard-only action", "dms:DescribeCertificates", "arn:aws:dms:us-east-1:123456789012:cert:ABC", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,7 +12,7 @@ func BenchmarkLoad(b *testing.B) {
 	var db *DB
 	for b.Loop() {
 		var err error
-		if db, err = decodeBytes(snapshot); err != nil {
+		if db, err = decodeString(snapshot); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -21,7 +21,7 @@ func BenchmarkLoad(b *testing.B) {
 	db = nil
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	db, _ = decodeBytes(snapshot)
+	db, _ = decodeString(snapshot)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MiB")

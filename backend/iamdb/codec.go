@@ -8,9 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
-// The snapshot format is a gzip stream of:
+// The snapshot format is:
 //
 //	magic "AEGISIAMDB" uvarint(formatVersion)
 //	string table: uvarint(count) uvarint(len)... bytes...
@@ -19,14 +20,17 @@ import (
 //
 // Every string in the body is a uvarint index into the table, so repeated
 // names, ARN formats and condition keys are stored once, and decoding slices
-// all strings out of one allocation. Lists are uvarint-counted. The encoder
-// writes everything in sorted order, so equal data gives identical bytes.
+// every string out of the input without copying: the embedded snapshot is
+// stored uncompressed (about 2.8 MB) so that loading it is mostly pointer
+// setup, not decompression. Lists are uvarint-counted. The encoder writes
+// everything in sorted order, so equal data gives identical bytes. Decode
+// also accepts the format gzip-compressed (data-update files are).
 const (
 	snapshotMagic   = "AEGISIAMDB"
 	snapshotVersion = 1
-	// maxSnapshotSize bounds the decompressed size of a snapshot (the
-	// embedded one is about 4 MB) so a corrupt cache file cannot exhaust memory.
-	maxSnapshotSize = 256 << 20
+	// maxSnapshotSize bounds the (decompressed) size of a snapshot (the
+	// embedded one is about 3 MB) so a corrupt cache file cannot exhaust memory.
+	maxSnapshotSize = 64 << 20
 )
 
 // ErrCorrupt is wrapped by the errors Decode returns for malformed input.
@@ -61,7 +65,7 @@ func (e *encoder) strs(list []string) {
 	}
 }
 
-// Encode writes the database as a deterministic, gzip-compressed snapshot
+// Encode writes the database as a deterministic, uncompressed snapshot
 // that Decode reads back.
 func (db *DB) Encode(w io.Writer) error {
 	e := &encoder{index: map[string]uint64{"": 0}, table: []string{""}}
@@ -96,10 +100,6 @@ func (db *DB) Encode(w io.Writer) error {
 		e.uint(uint64(r.Kind))
 	}
 
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
 	var head bytes.Buffer
 	head.WriteString(snapshotMagic)
 	head.Write(binary.AppendUvarint(nil, snapshotVersion))
@@ -110,13 +110,10 @@ func (db *DB) Encode(w io.Writer) error {
 	for _, s := range e.table {
 		head.WriteString(s)
 	}
-	if _, err := zw.Write(head.Bytes()); err != nil {
+	if _, err := w.Write(head.Bytes()); err != nil {
 		return fmt.Errorf("writing snapshot: %w", err)
 	}
-	if _, err := zw.Write(e.body.Bytes()); err != nil {
-		return fmt.Errorf("writing snapshot: %w", err)
-	}
-	if err := zw.Close(); err != nil {
+	if _, err := w.Write(e.body.Bytes()); err != nil {
 		return fmt.Errorf("writing snapshot: %w", err)
 	}
 	return nil
@@ -187,7 +184,7 @@ func boolBit(b bool) uint64 {
 }
 
 type decoder struct {
-	buf   []byte
+	buf   string
 	pos   int
 	table []string
 	arena []string // backing store for the many short string lists
@@ -204,13 +201,23 @@ func (d *decoder) uint() uint64 {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Uvarint(d.buf[d.pos:])
-	if n <= 0 {
-		d.fail("bad varint")
-		return 0
+	var v uint64
+	for shift := uint(0); ; shift += 7 {
+		if d.pos >= len(d.buf) || shift > 63 {
+			d.fail("bad varint")
+			return 0
+		}
+		c := d.buf[d.pos]
+		d.pos++
+		if shift == 63 && c > 1 {
+			d.fail("varint overflows 64 bits")
+			return 0
+		}
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v
+		}
 	}
-	d.pos += n
-	return v
 }
 
 // count reads a list length, bounded by the bytes left (every element takes
@@ -259,60 +266,53 @@ func (d *decoder) small(max uint64, what string) uint64 {
 	return v
 }
 
-// Decode reads a snapshot written by Encode and builds the database.
-func Decode(r io.Reader) (*DB, error) { return decode(r, 0) }
-
-// decodeBytes decodes an in-memory snapshot, sizing the output buffer from
-// the gzip trailer (ISIZE) so decompression allocates once.
-func decodeBytes(b []byte) (*DB, error) {
-	hint := 0
-	if len(b) >= 4 {
-		hint = int(binary.LittleEndian.Uint32(b[len(b)-4:]))
-	}
-	return decode(bytes.NewReader(b), hint)
-}
-
-// readAll reads r to the end, at most maxSnapshotSize bytes, starting with
-// a buffer of sizeHint bytes.
-func readAll(r io.Reader, sizeHint int) ([]byte, error) {
-	buf := make([]byte, 0, min(max(sizeHint, 512), maxSnapshotSize)+1)
-	for {
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
-		}
-		if len(buf) > maxSnapshotSize {
-			return nil, fmt.Errorf("%w: larger than %d bytes", ErrCorrupt, maxSnapshotSize)
-		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-	}
-	return buf, nil
-}
-
-func decode(r io.Reader, sizeHint int) (*DB, error) {
-	zr, err := gzip.NewReader(r)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
-	}
-	raw, err := readAll(zr, sizeHint)
+// Decode reads a snapshot written by Encode, plain or gzip-compressed, and
+// builds the database.
+func Decode(r io.Reader) (*DB, error) {
+	raw, err := readAll(r)
 	if err != nil {
 		return nil, err
 	}
-	d, err := decodeRaw(raw)
+	if bytes.HasPrefix(raw, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+		if raw, err = readAll(zr); err != nil {
+			return nil, err
+		}
+	}
+	d, err := decodeRaw(string(raw))
 	if err != nil {
 		return nil, err
 	}
 	return New(d)
 }
 
-func decodeRaw(raw []byte) (Data, error) {
-	if !bytes.HasPrefix(raw, []byte(snapshotMagic)) {
+// decodeString decodes a snapshot held in a string; every string of the
+// database is a substring of s.
+func decodeString(s string) (*DB, error) {
+	d, err := decodeRaw(s)
+	if err != nil {
+		return nil, err
+	}
+	return New(d)
+}
+
+// readAll reads r to the end, at most maxSnapshotSize bytes.
+func readAll(r io.Reader) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, maxSnapshotSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if len(raw) > maxSnapshotSize {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrCorrupt, maxSnapshotSize)
+	}
+	return raw, nil
+}
+
+func decodeRaw(raw string) (Data, error) {
+	if !strings.HasPrefix(raw, snapshotMagic) {
 		return Data{}, fmt.Errorf("%w: bad magic", ErrCorrupt)
 	}
 	d := &decoder{buf: raw, pos: len(snapshotMagic)}
@@ -332,7 +332,7 @@ func decodeRaw(raw []byte) (Data, error) {
 	if d.err != nil {
 		return Data{}, d.err
 	}
-	blob := string(raw[d.pos : d.pos+total])
+	blob := raw[d.pos : d.pos+total]
 	d.pos += total
 	d.table = make([]string, n)
 	off := 0

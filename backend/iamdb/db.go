@@ -42,7 +42,7 @@ func New(d Data) (*DB, error) {
 	sortFunc(db.data.Services, func(a, b *Service) int { return cmp.Compare(a.Prefix, b.Prefix) })
 	n := 0
 	for _, s := range d.Services {
-		if s.Prefix == "" || strings.ContainsAny(s.Prefix, ":*? ") {
+		if !ValidName(s.Prefix) {
 			return nil, fmt.Errorf("invalid service prefix %q", s.Prefix)
 		}
 		lp := strings.ToLower(s.Prefix)
@@ -120,19 +120,16 @@ func (db *DB) linkService(s *Service) error {
 	}
 	buf := make([]byte, 0, size)
 	for _, a := range s.Actions {
-		buf = append(buf, s.Prefix...)
-		buf = append(buf, ':')
-		buf = append(buf, a.Name...)
-	}
-	lower := strings.ToLower(string(buf))
-	if len(lower) != len(buf) {
-		return fmt.Errorf("action names must be ASCII")
-	}
-	off := 0
-	for _, a := range s.Actions {
-		if a.Name == "" || strings.ContainsAny(a.Name, ":*? ") {
+		if !ValidName(a.Name) {
 			return fmt.Errorf("invalid action name %q", a.Name)
 		}
+		buf = appendLower(buf, s.Prefix)
+		buf = append(buf, ':')
+		buf = appendLower(buf, a.Name)
+	}
+	lower := string(buf)
+	off := 0
+	for _, a := range s.Actions {
 		n := len(s.Prefix) + 1 + len(a.Name)
 		a.Service = s
 		a.lowerFull = lower[off : off+n]
@@ -145,6 +142,21 @@ func (db *DB) linkService(s *Service) error {
 		db.actions = append(db.actions, a)
 	}
 	return nil
+}
+
+// ValidName reports whether s can be a service prefix or an action name:
+// non-empty ASCII letters, digits, '-', '_' and '.'. New rejects others.
+func ValidName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // compareFold orders strings by their ASCII-lower-case form, then by the

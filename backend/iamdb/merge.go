@@ -9,9 +9,11 @@ import (
 // service reference, see package servicereference) laid over it. The
 // update is authoritative for which services and actions exist, access
 // levels, resource types and ARN formats, action condition keys, condition
-// key types, operations and SupportedBy; base still supplies what the
+// key types, operations and SupportedBy, and dependent actions derived from
+// the operations (see operationDependents); base still supplies what the
 // service reference lacks: display names, descriptions, required flags,
-// per-resource condition keys of actions, and legacy dependent actions.
+// per-resource condition keys of actions, and legacy dependent actions
+// where no operation says otherwise.
 // Services absent from update are dropped (retired); callers gate how much
 // may disappear (see Diff). Neither input is modified.
 func Overlay(base, update *DB) (*DB, error) {
@@ -92,6 +94,9 @@ func mergeService(b, u *Service) *Service {
 			}
 			a.DependentActions, a.DependentLegacy = slices.Clone(ba.DependentActions), ba.DependentLegacy
 		}
+		if deps := operationDependents(u, s.Prefix+":"+ua.Name); deps != nil {
+			a.DependentActions, a.DependentLegacy = deps, false
+		}
 		for _, ur := range ua.Resources {
 			r := ActionResource{Type: rts[strings.ToLower(ur.Type.Name)], Required: ur.Required,
 				ConditionKeys: slices.Clone(ur.ConditionKeys)}
@@ -109,6 +114,27 @@ func mergeService(b, u *Service) *Service {
 		s.Actions = append(s.Actions, a)
 	}
 	return s
+}
+
+// operationDependents derives dependent actions from AWS's operation table,
+// as the Service Authorization Reference now does: the other actions the
+// operation of the same name is authorized against (S3 CreateBucket also
+// needs PutBucketAcl, ...). It returns nil when there is no such operation
+// or it needs only the action itself.
+func operationDependents(s *Service, action string) []string {
+	name := action[strings.IndexByte(action, ':')+1:]
+	op, ok := s.Operation(name)
+	if !ok {
+		return nil
+	}
+	var deps []string
+	for _, aa := range op.Actions {
+		if !strings.EqualFold(aa.Action, action) && !slices.Contains(deps, aa.Action) {
+			deps = append(deps, aa.Action)
+		}
+	}
+	slices.Sort(deps)
+	return deps
 }
 
 // unionFold appends the names of extra missing from list (case-insensitive)

@@ -3,7 +3,8 @@ package iamdb
 import "strings"
 
 // Service is one IAM service prefix and everything the Service
-// Authorization Reference defines under it.
+// Authorization Reference defines under it. Its lookup methods expect the
+// sorted lists of a Service that belongs to a DB (New sorts them).
 type Service struct {
 	Prefix        string          // IAM prefix, e.g. "s3"
 	Name          string          // display name, e.g. "Amazon S3"

@@ -117,7 +117,7 @@ func (p *parser) version(doc *Document) {
 	}
 	doc.Version = v
 	if v.Text != "2012-10-17" && v.Text != "2008-10-17" {
-		p.errorf(v.Pos, rootPath.key("Version"), CodeInvalidVersion, "want \"2012-10-17\" or \"2008-10-17\", got %q", v.Text)
+		p.errorf(v.Pos, rootPath.key("Version"), CodeInvalidVersion, "want \"2012-10-17\" or \"2008-10-17\", got %q", clip(v.Text))
 	}
 }
 
@@ -307,7 +307,7 @@ func (p *parser) unknown(parent path, key Value, where string, known []string) {
 			hint = fmt.Sprintf("element names are case-sensitive: did you mean %q?", k)
 		}
 	}
-	p.errorf(key.Pos, at, CodeUnknownElement, "unknown element %q in %s (%s)", key.Text, where, hint)
+	p.errorf(key.Pos, at, CodeUnknownElement, "unknown element %q in %s (%s)", clip(key.Text), where, hint)
 	p.skipValue(at)
 }
 
@@ -335,7 +335,7 @@ func (p *parser) effect(st *Statement, elemPath path) {
 	case "Deny":
 		st.Effect = EffectDeny
 	default:
-		p.errorf(v.Pos, elemPath, CodeInvalidEffect, "want \"Allow\" or \"Deny\", got %q", v.Text)
+		p.errorf(v.Pos, elemPath, CodeInvalidEffect, "want \"Allow\" or \"Deny\", got %q", clip(v.Text))
 	}
 }
 
@@ -406,7 +406,7 @@ func (p *parser) principal(elemPath path) *Principal {
 		if v.Text == "*" {
 			return &Principal{Pos: pos, Wildcard: true}
 		}
-		p.errorf(v.Pos, elemPath, CodeInvalidPrinc, "want \"*\" or an object such as {\"AWS\": ...}, got the string %q", v.Text)
+		p.errorf(v.Pos, elemPath, CodeInvalidPrinc, "want \"*\" or an object such as {\"AWS\": ...}, got the string %q", clip(v.Text))
 		return nil
 	case '{':
 	default:
@@ -434,7 +434,7 @@ func (p *parser) principal(elemPath path) *Principal {
 					hint = fmt.Sprintf("; principal types are case-sensitive: did you mean %q?", t)
 				}
 			}
-			p.errorf(key.Pos, elemPath.key(key.Text), CodeUnknownPrinc, "unknown principal type %q (want AWS, CanonicalUser, Federated or Service%s)", key.Text, hint)
+			p.errorf(key.Pos, elemPath.key(key.Text), CodeUnknownPrinc, "unknown principal type %q (want AWS, CanonicalUser, Federated or Service%s)", clip(key.Text), hint)
 			p.skipValue(elemPath.key(key.Text))
 		}
 	})
@@ -459,7 +459,7 @@ func (p *parser) condition(elemPath path) Condition {
 	p.object(elemPath, func(op Value, _ bool) {
 		opPath := elemPath.key(op.Text).built()
 		if _, err := ParseOperator(op.Text); err != nil {
-			p.errorf(op.Pos, opPath, CodeUnknownOp, "%v%s", err, operatorHint(op.Text))
+			p.errorf(op.Pos, opPath, CodeUnknownOp, "unknown condition operator %q%s", clip(op.Text), operatorHint(op.Text))
 			p.skipValue(opPath)
 			return
 		}
@@ -511,7 +511,7 @@ func (p *parser) checkSids(doc *Document) {
 		}
 		if pos, ok := first[st.Sid.Text]; ok {
 			p.errorf(st.Sid.Pos, p.stmtPaths[i].key("Sid"), CodeDuplicateSid,
-				"duplicate Sid %q (first at %s); statement IDs must be unique within a policy", st.Sid.Text, pos)
+				"duplicate Sid %q (first at %s); statement IDs must be unique within a policy", clip(st.Sid.Text), pos)
 			continue
 		}
 		first[st.Sid.Text] = st.Sid.Pos

@@ -359,3 +359,65 @@ func TestParseReturnsPartialDocument(t *testing.T) {
 		t.Errorf("partial document not returned: %+v", doc)
 	}
 }
+
+// TestParseHostileInputs feeds inputs built to be slow or to exhaust memory
+// in a naive parser, all within MaxSize. Each must finish with errors (or
+// none) and never panic; BenchmarkParseHostile measures them.
+func TestParseHostileInputs(t *testing.T) {
+	for name, src := range hostileInputs() {
+		t.Run(name, func(t *testing.T) {
+			doc, err := policy.Parse("", src, policy.KindAny)
+			if doc != nil {
+				policy.Format(doc)
+			}
+			t.Logf("%d bytes: %d problems", len(src), len(problems(t, err)))
+		})
+	}
+}
+
+func hostileInputs() map[string][]byte {
+	const n = policy.MaxSize - 64
+	keys := func(gen func(i int) string) []byte {
+		var b strings.Builder
+		b.WriteString(`{"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{`)
+		for i := 0; b.Len() < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `%q:"v"`, gen(i))
+		}
+		b.WriteString(`}}}}`)
+		return []byte(b.String())
+	}
+	return map[string][]byte{
+		"deep arrays":        []byte(strings.Repeat("[", n)),
+		"deep objects":       []byte(`{"Statement":` + strings.Repeat(`{"a":`, n/5)),
+		"long string":        []byte(`{"Version":"` + strings.Repeat("a", n) + `"}`),
+		"long escapes":       []byte(`{"Version":"` + strings.Repeat(`\u00e9`, n/6) + `"}`),
+		"invalid UTF-8":      []byte(`{"Version":"` + strings.Repeat("\xff", n) + `"}`),
+		"many numbers":       []byte(`{"X":[` + strings.Repeat("1,", n/2) + `1]}`),
+		"many distinct keys": keys(func(i int) string { return fmt.Sprintf("k%d", i) }),
+		"many case variants": keys(func(i int) string {
+			return strings.Map(func(r rune) rune {
+				if i&1 == 1 {
+					return r - 'a' + 'A'
+				}
+				return r
+			}, "key")
+		}),
+		"many statements": []byte(`{"Statement":[` + strings.Repeat(`{},`, n/3) + `{}]}`),
+		"url-encoded":     []byte(strings.Repeat("%7B", n/3)),
+	}
+}
+
+func BenchmarkParseHostile(b *testing.B) {
+	for name, src := range hostileInputs() {
+		b.Run(strings.ReplaceAll(name, " ", "-"), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				policy.Parse("", src, policy.KindAny)
+			}
+		})
+	}
+}

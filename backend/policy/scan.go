@@ -157,7 +157,7 @@ func (s *scanner) expectValue(key *Value) bool {
 		return true
 	}
 	if key != nil {
-		s.fatalf(s.pos(), "invalid JSON: want a value for key %q, got %s", key.Text, s.describeChar())
+		s.fatalf(s.pos(), "invalid JSON: want a value for key %q, got %s", clip(key.Text), s.describeChar())
 	} else {
 		s.fatalf(s.pos(), "invalid JSON: want a value in array, got %s", s.describeChar())
 	}
@@ -205,7 +205,7 @@ func (s *scanner) object(at path, member func(key Value, caseDup bool)) {
 		if s.peek() == ':' {
 			s.off++
 		} else {
-			s.errorf(s.pos(), rootPath, CodeSyntax, "invalid JSON: want ':' after object key %q, got %s", key.Text, s.describeChar())
+			s.errorf(s.pos(), rootPath, CodeSyntax, "invalid JSON: want ':' after object key %q, got %s", clip(key.Text), s.describeChar())
 		}
 		if !s.expectValue(&key) {
 			return
@@ -215,10 +215,10 @@ func (s *scanner) object(at path, member func(key Value, caseDup bool)) {
 		case first < 0:
 			member(key, false)
 		case exact:
-			s.errorf(key.Pos, at.key(key.Text), CodeDuplicateKey, "duplicate key %q (first at %s); this value is ignored", key.Text, s.keys[first].Pos)
+			s.errorf(key.Pos, at.key(key.Text), CodeDuplicateKey, "duplicate key %q (first at %s); this value is ignored", clip(key.Text), s.keys[first].Pos)
 			s.skipValue(at.key(key.Text))
 		default:
-			s.errorf(key.Pos, at.key(key.Text), CodeDuplicateKey, "duplicate key %q: same as %q at %s except for case", key.Text, s.keys[first].Text, s.keys[first].Pos)
+			s.errorf(key.Pos, at.key(key.Text), CodeDuplicateKey, "duplicate key %q: same as %q at %s except for case", clip(key.Text), clip(s.keys[first].Text), s.keys[first].Pos)
 			member(key, true)
 		}
 		s.keys = append(s.keys, key)
@@ -244,7 +244,7 @@ func (s *scanner) object(at path, member func(key Value, caseDup bool)) {
 		case '"':
 			s.errorf(s.pos(), rootPath, CodeSyntax, "invalid JSON: missing ',' between object members")
 		default:
-			s.fatalf(s.pos(), "invalid JSON: want ',' or '}' after object member %q, got %s", key.Text, s.describeChar())
+			s.fatalf(s.pos(), "invalid JSON: want ',' or '}' after object member %q, got %s", clip(key.Text), s.describeChar())
 			return
 		}
 	}
@@ -485,6 +485,9 @@ func (s *scanner) readStringSlow(where path, pos Pos, start, i int) Value {
 			s.off = i
 			s.fatalf(at(i), "invalid JSON: newline in string (unterminated string, or a line break that should be written \\n)")
 			return Value{Text: string(b), Pos: pos}
+		case s.stopped:
+			// Too many errors: the caller unwinds; stop decoding.
+			return Value{Text: string(b), Pos: pos}
 		case c < 0x20:
 			s.errorf(at(i), where, CodeSyntax, "invalid JSON: control character 0x%02x in string must be escaped", c)
 			b = append(b, c)
@@ -600,6 +603,7 @@ func (p path) String() string {
 
 // key names the member name of the object p names.
 func (p path) key(name string) path {
+	name = clip(name)
 	if p.name == "" && p.idx < 0 {
 		return path{base: p.base, name: name, idx: -1}
 	}
@@ -617,3 +621,17 @@ func (p path) index(i int) path {
 // built returns p with its text built once, for a path many errors may
 // extend (a statement's).
 func (p path) built() path { return path{base: p.String(), idx: -1} }
+
+// clip shortens text quoted in messages and paths, so that a hostile
+// input's megabyte-long key or value is not copied into every error.
+func clip(s string) string {
+	const limit = 64
+	if len(s) <= limit {
+		return s
+	}
+	i := limit
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}

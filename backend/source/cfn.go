@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,7 +11,9 @@ import (
 
 // cfnProperty is a resource property that holds a policy document.
 type cfnProperty struct {
-	path  string // property name; "Policies[].PolicyDocument" walks a list
+	// path is the property name; "Policies[].PolicyDocument" walks a list,
+	// "Policies[]" takes the list's elements that are documents (SAM).
+	path  string
 	kind  policy.Kind
 	owner string // properties naming what the document is attached to (space-separated); none: the resource itself
 }
@@ -47,6 +50,10 @@ var cfnPolicies = map[string][]cfnProperty{
 	"AWS::EFS::FileSystem":                {{path: "FileSystemPolicy", kind: policy.KindResource}},
 	"AWS::Backup::BackupVault":            {{path: "AccessPolicy", kind: policy.KindResource}},
 	"AWS::Organizations::Policy":          {{path: "Content", kind: policy.KindSCP}},
+	// AWS SAM: Policies holds managed policy names, SAM policy templates and
+	// inline documents; only the documents are taken.
+	"AWS::Serverless::Function":     {{path: "Policies[]", kind: policy.KindIdentity}},
+	"AWS::Serverless::StateMachine": {{path: "Policies[]", kind: policy.KindIdentity}},
 }
 
 // isCFNResources reports whether n looks like a template's Resources section.
@@ -67,7 +74,7 @@ func extractCloudFormation(file string, src []byte, ln *lines) ([]pending, error
 	var tmpl *node
 	var jerr *jsonError
 	code := "json-syntax"
-	if t := trimBOM(src); len(t) > 0 && t[0] == '{' {
+	if t := trimLeading(src); len(t) > 0 && t[0] == '{' {
 		tmpl, jerr = readJSON(src)
 	} else {
 		code = "yaml-syntax"
@@ -92,14 +99,9 @@ func extractCloudFormation(file string, src []byte, ln *lines) ([]pending, error
 	return out, nil
 }
 
-func trimBOM(src []byte) []byte {
-	for len(src) > 0 && (src[0] == ' ' || src[0] == '\t' || src[0] == '\r' || src[0] == '\n') {
-		src = src[1:]
-	}
-	if len(src) >= 3 && src[0] == 0xef && src[1] == 0xbb && src[2] == 0xbf {
-		return src[3:]
-	}
-	return src
+// trimLeading drops a byte order mark and leading white space.
+func trimLeading(src []byte) []byte {
+	return bytes.TrimLeft(bytes.TrimPrefix(src, []byte("\ufeff")), " \t\r\n")
 }
 
 // cfnDocuments returns the documents one property of one resource holds.
@@ -107,12 +109,12 @@ func cfnDocuments(file string, ln *lines, id, typ string, props *node, p cfnProp
 	var meta collector
 	r := cfnResolver{c: &meta}
 	props = r.shallow(props)
-	boundary := r.text(props.get("PermissionsBoundary"))
+	boundary := cfnText(props.get("PermissionsBoundary"))
 	owner := id
 	if p.owner != "" {
 		var names []string
 		for _, o := range strings.Fields(p.owner) {
-			if t := r.text(props.get(o)); t != "" {
+			if t := cfnText(props.get(o)); t != "" {
 				names = append(names, t)
 			}
 		}
@@ -120,7 +122,7 @@ func cfnDocuments(file string, ln *lines, id, typ string, props *node, p cfnProp
 	}
 	kind := p.kind
 	if typ == "AWS::Organizations::Policy" {
-		switch r.text(props.get("Type")) {
+		switch cfnText(props.get("Type")) {
 		case "SERVICE_CONTROL_POLICY":
 		case "RESOURCE_CONTROL_POLICY":
 			kind = policy.KindRCP
@@ -133,14 +135,25 @@ func cfnDocuments(file string, ln *lines, id, typ string, props *node, p cfnProp
 		doc  *node
 	}
 	var docs []found
-	if list, prop, ok := strings.Cut(p.path, "[]."); ok {
+	if list, prop, ok := strings.Cut(p.path, "[]"); ok {
+		prop = strings.TrimPrefix(prop, ".")
 		items := r.shallow(props.get(list))
+		if items != nil && items.kind == objectNode && prop == "" {
+			items = &node{kind: arrayNode, off: items.off, elems: []*node{items}} // SAM allows one document
+		}
 		if items == nil || items.kind != arrayNode {
 			return nil
 		}
 		for i, it := range items.elems {
-			if d := r.shallow(it).get(prop); d != nil {
-				docs = append(docs, found{id + "." + list + "[" + strconv.Itoa(i) + "]." + prop, d})
+			name := id + "." + list + "[" + strconv.Itoa(i) + "]"
+			it = r.shallow(it)
+			switch {
+			case prop != "":
+				if d := it.get(prop); d != nil {
+					docs = append(docs, found{name + "." + prop, d})
+				}
+			case it.get("Statement") != nil:
+				docs = append(docs, found{name, it})
 			}
 		}
 	} else if d := props.get(p.path); d != nil {

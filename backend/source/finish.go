@@ -35,7 +35,12 @@ type problemAt struct {
 type collector struct {
 	placeholders []placeholderAt
 	errs         []problemAt
+	steps        int // expressions evaluated, against maxSteps
 }
+
+// maxSteps bounds the expressions evaluated for one document, so locals that
+// refer to each other many times over cannot expand exponentially.
+const maxSteps = 1 << 14
 
 func (c *collector) placeholder(off int, text, expr string) *node {
 	c.placeholders = append(c.placeholders, placeholderAt{off, text, expr})

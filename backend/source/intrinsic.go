@@ -95,10 +95,10 @@ func (r *cfnResolver) resolve(n *node, depth int) *node {
 	return n
 }
 
-// text renders a value as a single line of text: strings as they are,
-// lists joined with ", ", other intrinsics as their placeholders (without
+// cfnText renders a value as a single line of text: strings as they are,
+// lists joined with ", ", intrinsics as their placeholders (without
 // recording them).
-func (r *cfnResolver) text(n *node) string {
+func cfnText(n *node) string {
 	tmp := cfnResolver{c: &collector{}}
 	v := tmp.resolve(n, 0)
 	if v == nil {
@@ -158,18 +158,20 @@ func (r *cfnResolver) call(n *node, name string, arg *node, depth int) *node {
 	if !cfnFunctions[name] {
 		r.c.problem(n.off, "unknown-intrinsic", "unknown intrinsic function "+name)
 	}
-	return r.opaque(n, name, arg, depth)
+	return r.opaque(n, name, r.resolve(arg, depth))
 }
 
 // opaque returns the placeholder ${Name(args)} for a function whose value
-// depends on the deployment.
-func (r *cfnResolver) opaque(n *node, name string, arg *node, depth int) *node {
-	tmp := cfnResolver{c: &collector{}}
-	args := ""
-	if v := tmp.resolve(arg, depth); v != nil {
-		args = render(v)
+// depends on the deployment. The arguments are already resolved: each value
+// is resolved once, so nested functions cost linear time.
+func (r *cfnResolver) opaque(n *node, name string, args ...*node) *node {
+	parts := make([]string, 0, len(args))
+	for _, a := range args {
+		if a != nil {
+			parts = append(parts, render(a))
+		}
 	}
-	return r.c.placeholder(n.off, "${"+strings.TrimPrefix(name, "Fn::")+"("+args+")}", name)
+	return r.c.placeholder(n.off, "${"+strings.TrimPrefix(name, "Fn::")+"("+strings.Join(parts, ", ")+")}", name)
 }
 
 func (r *cfnResolver) getAtt(n, arg *node, depth int) string {
@@ -177,9 +179,7 @@ func (r *cfnResolver) getAtt(n, arg *node, depth int) string {
 		return arg.text
 	}
 	if arg.kind == arrayNode && len(arg.elems) == 2 {
-		tmp := cfnResolver{c: &collector{}}
-		attr := tmp.resolve(arg.elems[1], depth)
-		if attr != nil {
+		if attr := r.resolve(arg.elems[1], depth); attr != nil {
 			return arg.elems[0].str() + "." + render(attr)
 		}
 	}
@@ -215,7 +215,7 @@ func (r *cfnResolver) sub(n, arg *node, depth int) *node {
 	}
 	if tmpl.kind != stringNode {
 		r.c.problem(n.off, "invalid-intrinsic", "Fn::Sub needs a template string or [template, {variables}]")
-		return r.opaque(n, "Fn::Sub", arg, depth)
+		return r.opaque(n, "Fn::Sub", r.resolve(arg, depth))
 	}
 	var b stringBuilder
 	s := tmpl.text
@@ -256,11 +256,11 @@ func (r *cfnResolver) sub(n, arg *node, depth int) *node {
 func (r *cfnResolver) join(n, arg *node, depth int) *node {
 	if arg.kind != arrayNode || len(arg.elems) != 2 || arg.elems[0].kind != stringNode {
 		r.c.problem(n.off, "invalid-intrinsic", "Fn::Join needs [delimiter, [values]]")
-		return r.opaque(n, "Fn::Join", arg, depth)
+		return r.opaque(n, "Fn::Join", r.resolve(arg, depth))
 	}
 	list := r.resolve(arg.elems[1], depth)
 	if list == nil || list.kind != arrayNode {
-		return r.opaque(n, "Fn::Join", arg, depth)
+		return r.opaque(n, "Fn::Join", arg.elems[0], list)
 	}
 	var b stringBuilder
 	for i, e := range list.elems {
@@ -274,29 +274,32 @@ func (r *cfnResolver) join(n, arg *node, depth int) *node {
 
 // selectElem resolves Fn::Select [index, [values]] when the list is literal.
 func (r *cfnResolver) selectElem(n, arg *node, depth int) *node {
-	if arg.kind == arrayNode && len(arg.elems) == 2 {
-		idx, err := strconv.Atoi(r.text(arg.elems[0]))
-		list := r.resolve(arg.elems[1], depth)
-		if err == nil && list != nil && list.kind == arrayNode && idx >= 0 && idx < len(list.elems) {
-			return list.elems[idx]
+	if arg.kind != arrayNode || len(arg.elems) != 2 {
+		return r.opaque(n, "Fn::Select", r.resolve(arg, depth))
+	}
+	idx, list := r.resolve(arg.elems[0], depth), r.resolve(arg.elems[1], depth)
+	if idx != nil && list != nil && list.kind == arrayNode {
+		if i, err := strconv.Atoi(render(idx)); err == nil && i >= 0 && i < len(list.elems) {
+			return list.elems[i]
 		}
 	}
-	return r.opaque(n, "Fn::Select", arg, depth)
+	return r.opaque(n, "Fn::Select", idx, list)
 }
 
 // split resolves Fn::Split [delimiter, string] when the string is literal.
 func (r *cfnResolver) split(n, arg *node, depth int) *node {
-	if arg.kind == arrayNode && len(arg.elems) == 2 && arg.elems[0].kind == stringNode {
-		s := r.resolve(arg.elems[1], depth)
-		if s != nil && s.kind == stringNode && s.expr == "" && !strings.Contains(s.text, "${") && arg.elems[0].text != "" {
-			out := &node{kind: arrayNode, off: n.off}
-			for _, part := range strings.Split(s.text, arg.elems[0].text) {
-				out.elems = append(out.elems, newString(n.off, part, nil))
-			}
-			return out
-		}
+	if arg.kind != arrayNode || len(arg.elems) != 2 || arg.elems[0].kind != stringNode {
+		return r.opaque(n, "Fn::Split", r.resolve(arg, depth))
 	}
-	return r.opaque(n, "Fn::Split", arg, depth)
+	delim, s := arg.elems[0], r.resolve(arg.elems[1], depth)
+	if s != nil && s.kind == stringNode && s.expr == "" && !strings.Contains(s.text, "${") && delim.text != "" {
+		out := &node{kind: arrayNode, off: n.off}
+		for _, part := range strings.Split(s.text, delim.text) {
+			out.elems = append(out.elems, newString(n.off, part, nil))
+		}
+		return out
+	}
+	return r.opaque(n, "Fn::Split", delim, s)
 }
 
 // stringBuilder concatenates strings while keeping the map from each byte of

@@ -11,7 +11,7 @@ import (
 // get-role, get-bucket-policy, get-key-policy...). A document whose JSON does
 // not parse is still handed to the policy parser, which positions the error.
 func extractPolicy(file string, src []byte, ln *lines, kind policy.Kind) ([]pending, error) {
-	if t := trimBOM(src); len(t) > 0 && t[0] == '%' {
+	if t := trimLeading(src); len(t) > 0 && t[0] == '%' {
 		// URL-encoded, as the IAM API returns documents: decode here so
 		// positions map back to the encoded text.
 		whole := &offsetMap{}

@@ -105,7 +105,7 @@ func Detect(name string, src []byte) Format {
 	if ext == ".tf" {
 		return FormatTerraform
 	}
-	trimmed := bytes.TrimLeft(src, " \t\r\n\ufeff")
+	trimmed := trimLeading(src)
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		return detectJSON(src)
 	}
@@ -138,12 +138,16 @@ func looksLikeHCL(src []byte) bool {
 }
 
 // detectJSON tells the JSON formats apart by their top-level keys. A text
-// that does not parse is a raw policy so the policy parser reports its
-// syntax errors.
+// that does not parse is a raw policy if it mentions a Statement (so the
+// policy parser reports its syntax errors), and unknown otherwise (a
+// tsconfig.json with comments is not a broken policy).
 func detectJSON(src []byte) Format {
 	n, err := readJSON(src)
 	if err != nil {
-		return FormatPolicy
+		if bytes.Contains(src, []byte(`"Statement"`)) || bytes.HasPrefix(trimLeading(src), []byte("%7B")) {
+			return FormatPolicy
+		}
+		return FormatUnknown
 	}
 	if n.kind != objectNode {
 		return FormatUnknown

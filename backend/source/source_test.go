@@ -17,6 +17,7 @@ func TestDetect(t *testing.T) {
 		{"policy", "p.json", `{"Version":"2012-10-17","Statement":[]}`, FormatPolicy},
 		{"policy without extension", "-", ` {"Statement":{}}`, FormatPolicy},
 		{"broken json is a policy", "p.json", `{"Statement": [`, FormatPolicy},
+		{"json with comments is not", "tsconfig.json", "{\n  // options\n  \"strict\": true\n}", FormatUnknown},
 		{"url-encoded policy", "p.json", `%7B%22Statement%22%3A%5B%5D%7D`, FormatPolicy},
 		{"cli get-policy-version", "v.json", `{"PolicyVersion":{"Document":{}}}`, FormatPolicy},
 		{"cfn json", "t.json", `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}`, FormatCloudFormation},
@@ -194,6 +195,33 @@ func TestIntrinsics(t *testing.T) {
 			}
 			if tt.wantCode == "" && len(codes) > 0 || tt.wantCode != "" && (len(codes) != 1 || codes[0] != tt.wantCode) {
 				t.Errorf("Resource: %s: error codes %v, want %q", tt.value, codes, tt.wantCode)
+			}
+		})
+	}
+}
+
+// TestScalars checks how YAML and JSON scalars reach the policy: numbers JSON
+// cannot write stay strings, booleans stay booleans, a BOM is skipped.
+func TestScalars(t *testing.T) {
+	tests := []struct {
+		name, file, src string
+		want            []string // the condition values
+	}{
+		{"yaml account id with leading zero", "t.yaml", "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - {Effect: Allow, Action: s3:*, Resource: '*', Condition: {StringEquals: {aws:SourceAccount: [012345678901, 123, true, 1.5]}}}\n", []string{"012345678901", "123", "true", "1.5"}},
+		{"json with byte order mark", "t.json", "\ufeff{\"Resources\": {\"P\": {\"Type\": \"AWS::IAM::ManagedPolicy\", \"Properties\": {\"PolicyDocument\": {\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\", \"Condition\": {\"Bool\": {\"aws:SecureTransport\": false}}}]}}}}}", []string{"false"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := Extract(tt.file, []byte(tt.src), Options{})
+			if err != nil || len(docs) != 1 || docs[0].Document == nil {
+				t.Fatalf("Extract: %+v, %v; want one document", docs, err)
+			}
+			if len(docs[0].Errors) > 0 {
+				t.Errorf("Extract: errors %v", docs[0].Errors)
+			}
+			got := docs[0].Document.Statements[0].Condition[0].Entries[0].Values.Strings()
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("condition values (-want +got):\n%s", d)
 			}
 		})
 	}

@@ -2,8 +2,9 @@ package source
 
 import (
 	"bytes"
-	"encoding/json"
+	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // synthesize writes n as indented JSON and maps every byte of the output to
@@ -82,13 +83,41 @@ func (w *synthWriter) string(n *node) {
 	w.m.point(w.buf.Len()-1, n.off)
 }
 
-// quoteJSON quotes s as a JSON string without HTML escaping.
+// quoteJSON quotes s as a JSON string, escaping only what JSON requires
+// (quotes, backslashes, control characters) and invalid UTF-8 (as U+FFFD).
 func quoteJSON(s string) string {
 	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
-		return `""` // unreachable: every Go string encodes
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case c == '\n':
+				b.WriteString(`\n`)
+			case c == '\r':
+				b.WriteString(`\r`)
+			case c == '\t':
+				b.WriteString(`\t`)
+			case c < 0x20:
+				fmt.Fprintf(&b, `\u%04x`, c)
+			default:
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && w == 1 {
+			b.WriteString(`\ufffd`)
+		} else {
+			b.WriteString(s[i : i+w])
+		}
+		i += w
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	b.WriteByte('"')
+	return b.String()
 }

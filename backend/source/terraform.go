@@ -168,16 +168,6 @@ func extractTerraform(files []tfFile, readFile func(string) ([]byte, error)) ([]
 	return out, errs.Err()
 }
 
-// attrs returns a body's attributes in source order.
-func attrs(b *hclsyntax.Body) []*hclsyntax.Attribute {
-	out := make([]*hclsyntax.Attribute, 0, len(b.Attributes))
-	for _, a := range b.Attributes {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].SrcRange.Start.Byte < out[j].SrcRange.Start.Byte })
-	return out
-}
-
 // resource returns the documents of one resource block.
 func (mod *tfModule) resource(f *tfParsed, b *hclsyntax.Block) []pending {
 	typ, name := b.Labels[0], b.Labels[1]
@@ -210,10 +200,7 @@ func (mod *tfModule) resource(f *tfParsed, b *hclsyntax.Block) []pending {
 		var sites []site
 		if nested {
 			i := 0
-			for _, nb := range b.Body.Blocks {
-				if nb.Type != blockType {
-					continue
-				}
+			for _, nb := range blocks(b.Body, blockType) {
 				if at := nb.Body.Attributes[attrName]; at != nil {
 					sites = append(sites, site{addr + "." + blockType + "[" + strconv.Itoa(i) + "]." + attrName, at})
 				}
@@ -356,7 +343,8 @@ func exprText(f *tfParsed, r hcl.Range) string {
 // aws_iam_policy_document uses for IAM policy variables into ${...}.
 func (mod *tfModule) value(f *tfParsed, expr hclsyntax.Expression, c *collector, iamVars bool, depth int) *node {
 	off := expr.Range().Start.Byte
-	if depth > maxDepth {
+	c.steps++
+	if depth > maxDepth || c.steps > maxSteps {
 		return c.placeholder(off, "${"+exprText(f, expr.Range())+"}", exprText(f, expr.Range()))
 	}
 	switch e := expr.(type) {

@@ -75,6 +75,45 @@ func newString(off int, text string, smap *offsetMap) *node {
 // the stack.
 const maxDepth = 256
 
+// isJSONNumber reports whether s is a number as JSON writes them (no leading
+// zeros, no '+', no hex or underscores).
+func isJSONNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
 // jsonReader parses JSON into a node tree, keeping offsets and mapping every
 // string's decoded bytes back to the source.
 type jsonReader struct {
@@ -91,6 +130,9 @@ type jsonError struct {
 // readJSON parses src. On a syntax error it returns the first error.
 func readJSON(src []byte) (*node, *jsonError) {
 	r := &jsonReader{src: src}
+	if strings.HasPrefix(string(src[:min(3, len(src))]), "\ufeff") {
+		r.i = 3 // a byte order mark, as Windows editors write
+	}
 	r.space()
 	n := r.value(0)
 	if len(r.errs) == 0 {
@@ -152,7 +194,7 @@ func (r *jsonReader) value(depth int) *node {
 			r.i++
 		}
 		text := string(r.src[start:r.i])
-		if _, err := strconv.ParseFloat(text, 64); err != nil {
+		if !isJSONNumber(text) {
 			r.fail(start, "invalid number %q", text)
 			return nil
 		}

@@ -31,7 +31,9 @@ func readYAML(src []byte, ln *lines) (*node, *jsonError) {
 	if len(doc.Content) == 0 {
 		return &node{kind: nullNode}, nil
 	}
-	c := yamlConverter{src: src, ln: ln}
+	// Without aliases a text has fewer values than bytes; the limit stops a
+	// few lines of nested aliases expanding to millions ("billion laughs").
+	c := yamlConverter{src: src, ln: ln, limit: 4*len(src) + 10000}
 	n := c.convert(doc.Content[0], 0)
 	if c.err != nil {
 		return nil, c.err
@@ -44,11 +46,8 @@ type yamlConverter struct {
 	ln    *lines
 	err   *jsonError
 	nodes int // nodes made so far, aliases expanded
+	limit int // most nodes allowed
 }
-
-// maxYAMLNodes bounds the tree a YAML text may expand to through aliases
-// (a "billion laughs" document is a few lines long).
-const maxYAMLNodes = 1 << 20
 
 func (c *yamlConverter) fail(off int, format string, args ...any) {
 	if c.err == nil {
@@ -66,8 +65,8 @@ func (c *yamlConverter) convert(y *yaml.Node, depth int) *node {
 		c.fail(off, "nesting deeper than %d levels", maxDepth)
 		return &node{kind: nullNode, off: off}
 	}
-	if c.nodes > maxYAMLNodes {
-		c.fail(off, "the document expands to more than %d values (through aliases?)", maxYAMLNodes)
+	if c.nodes > c.limit {
+		c.fail(off, "the document expands to more than %d values through aliases", c.limit)
 		return &node{kind: nullNode, off: off}
 	}
 	if y.Kind == yaml.AliasNode {
@@ -160,7 +159,9 @@ func (c *yamlConverter) scalar(y *yaml.Node, off int) *node {
 		}
 		return &node{kind: boolNode, off: off, text: v}
 	case "!!int", "!!float":
-		if _, err := strconv.ParseFloat(y.Value, 64); err == nil {
+		// Numbers JSON cannot write as they are (012345678901, 0x1F, +1)
+		// stay strings, as IAM compares condition values as strings anyway.
+		if isJSONNumber(y.Value) {
 			return &node{kind: numberNode, off: off, text: y.Value}
 		}
 	}

@@ -7,6 +7,8 @@ import "github.com/spf13/cobra"
 func subcommands(env *Env) []*cobra.Command {
 	return []*cobra.Command{
 		newExpandCmd(env),
+		newFmtCmd(env),
 		newDataCmd(env),
+		newSimulateCmd(env),
 	}
 }

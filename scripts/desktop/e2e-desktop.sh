@@ -26,7 +26,7 @@ done
 work=$(mktemp -d -t aegis-e2e-desktop.XXXXXX)
 APP= XPID=
 cleanup() {
-  [ -n "$APP" ] && kill "$APP" 2>/dev/null && wait "$APP" 2>/dev/null
+  [ -n "$APP" ] && stop
   [ -n "$XPID" ] && kill "$XPID" 2>/dev/null && wait "$XPID" 2>/dev/null
   rm -rf "$work"
 }
@@ -54,22 +54,48 @@ launch() {
   local label=$1 t0 twin
   : >"$work/app.log"
   t0=$(date +%s%N)
-  "$BIN" >"$work/app.log" 2>&1 &
+  # Its own session and process group, so stop can end the WebKit helper processes too.
+  setsid "$BIN" >"$work/app.log" 2>&1 &
   APP=$!
-  WIN=$(timeout 30 xdotool search --sync --onlyvisible --name '^Aegis IAM$' | head -1) || fail "$label: no window within 30 s"
+  WIN=$(timeout 60 xdotool search --sync --onlyvisible --name '^Aegis IAM$' | head -1) || fail "$label: no window within 60 s"
   twin=$(ms "$t0")
-  for _ in $(seq 600); do grep -q 'first paint' "$work/app.log" && break; kill -0 "$APP" 2>/dev/null || fail "$label: app exited"; sleep 0.02; done
-  grep -q 'first paint' "$work/app.log" || fail "$label: no first paint within 12 s"
-  echo "$label: window mapped after ${twin} ms, first paint seen after $(ms "$t0") ms ($(grep -o 'first paint.*' "$work/app.log" | head -1))"
+  for _ in $(seq 3000); do grep -aq 'first paint' "$work/app.log" && break; kill -0 "$APP" 2>/dev/null || fail "$label: app exited"; sleep 0.02; done
+  grep -aq 'first paint' "$work/app.log" || fail "$label: no first paint within 60 s"
+  echo "$label: window mapped after ${twin} ms, first paint seen after $(ms "$t0") ms ($(grep -ao 'since_start=[0-9.a-z]*' "$work/app.log" | head -1) in Go)"
 }
 
+# stop ends the app (SIGTERM: Wails shuts down cleanly) and its WebKit
+# helpers, and waits until the whole process group is gone.
 stop() {
-  kill "$APP" 2>/dev/null || true
+  kill -TERM "$APP" 2>/dev/null || true
   wait "$APP" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 -- "-$APP" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$APP" 2>/dev/null || true
   APP=
 }
 
-shot() { sleep "${2:-1.2}"; import -window "$WIN" "$OUT/$1.png"; }
+# shot NAME: screenshot the window once it is still. Typing into WebKit under
+# Xvfb (software rendering) lags behind xdotool, and the policy is checked
+# 350 ms after the last key, so wait until two successive captures 0.4 s
+# apart match, ignoring the blinking caret (under 100 pixels). Max ~20 s.
+shot() {
+  local prev="$work/prev.png" cur="$OUT/$1.png" n stable=0
+  import -window "$WIN" "$prev"
+  for _ in $(seq 50); do
+    sleep 0.4
+    import -window "$WIN" "$cur"
+    n=$(compare -metric AE "$prev" "$cur" null: 2>&1 || true)
+    n=${n%% *}
+    if [ "${n%.*}" -lt 100 ]; then
+      stable=$((stable + 1))
+      [ "$stable" -ge 2 ] && return 0
+    else
+      stable=0
+    fi
+    cp "$cur" "$prev"
+  done
+  echo "warning: $1 never settled" >&2
+}
 
 # differ A B REGION: the region (WxH+X+Y) of two screenshots has changed.
 differ() {
@@ -89,23 +115,23 @@ geom=$(xdotool getwindowgeometry "$WIN" | awk '/Geometry/ {print $2}')
 W=${geom%x*} H=${geom#*x}
 [ "$W" -ge 960 ] && [ "$H" -ge 640 ] || fail "window is ${geom}, want at least 960x640"
 right="$((W / 2))x$((H - 200))+$((W / 2))+150" # the Result panel
-shot start 0.3
+shot start
 
 # --- 2. Validate: a broken policy, then a valid one --------------------------
 xdotool windowfocus --sync "$WIN" 2>/dev/null || true
 xdotool mousemove --window "$WIN" $((W * 41 / 100)) $((H * 65 / 100)) click 1
 xdotool type --delay 4 '{"Version": "2012-10-17", "Statement": [{"Effect": "Allw", "Action": "s3:GetObject", "Resource": "*",}]}'
-shot validate-errors 1.5
+shot validate-errors
 differ start validate-errors "$right"
 
 xdotool key ctrl+a BackSpace
 xdotool type --delay 4 '{"Statement": [{"Resource": ["arn:aws:s3:::reports/*"], "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"]}], "Version": "2012-10-17"}'
-shot desktop 1.5
+shot desktop
 differ validate-errors desktop "$right"
 
 # --- 3. native menu accelerators --------------------------------------------
 xdotool key ctrl+5
-shot desktop-settings 1.5
+shot desktop-settings
 differ desktop desktop-settings "$((W - 300))x$((H - 100))+280+60"
 xdotool key ctrl+4
 shot desktop-history
@@ -121,9 +147,9 @@ echo "desktop.png: ${W}x${H}, $colours colours"
 
 # --- 4. a second instance refuses to start -----------------------------------
 set +e
-timeout 20 "$BIN" >"$work/second.log" 2>&1 &
+timeout 60 "$BIN" >"$work/second.log" 2>&1 &
 SECOND=$!
-DIALOG=$(timeout 15 xdotool search --sync --onlyvisible --name '^Aegis IAM is already running$' | head -1)
+DIALOG=$(timeout 50 xdotool search --sync --onlyvisible --name '^Aegis IAM is already running$' | head -1)
 [ -n "$DIALOG" ] && xdotool windowfocus "$DIALOG" key --window "$DIALOG" Return 2>/dev/null
 wait "$SECOND"
 rc=$?
@@ -138,10 +164,9 @@ xdotool windowsize --sync "$WIN" 1100 720
 sleep 0.3
 xdotool windowfocus "$WIN" 2>/dev/null || true
 xdotool key --window "$WIN" ctrl+q
-for _ in $(seq 100); do kill -0 "$APP" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 300); do kill -0 "$APP" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$APP" 2>/dev/null && fail "Ctrl+Q did not quit"
-wait "$APP" 2>/dev/null || true
-APP=
+stop
 launch "restart"
 geom=$(xdotool getwindowgeometry "$WIN" | awk '/Geometry/ {print $2}')
 [ "$geom" = "1100x720" ] || fail "restarted window is $geom, want the remembered 1100x720"

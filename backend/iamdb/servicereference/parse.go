@@ -127,7 +127,7 @@ func Parse(data []byte) (*iamdb.Service, error) {
 		if len(k.Types) > 0 {
 			var err error
 			if t, err = iamdb.ParseKeyType(k.Types[0]); err != nil {
-				return nil, where("ConditionKeys[%d] (%s): %v", i, k.Name, err)
+				return nil, fmt.Errorf("service reference %s: ConditionKeys[%d] (%s): %w", raw.Name, i, k.Name, err)
 			}
 		}
 		s.ConditionKeys = append(s.ConditionKeys, &iamdb.ConditionKey{Name: k.Name, Type: t})
@@ -210,29 +210,14 @@ func accessLevel(list, pm, tagging, write bool) iamdb.AccessLevel {
 	return a
 }
 
+// validPrefix accepts what IAM uses as service prefixes: lower-case
+// names (iamdb.ValidName) of at most 64 bytes.
 func validPrefix(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '.') {
-			return false
-		}
-	}
-	return true
+	return len(s) <= 64 && s == strings.ToLower(s) && iamdb.ValidName(s)
 }
 
-func validName(s string) bool {
-	if s == "" || len(s) > 256 {
-		return false
-	}
-	for _, r := range s {
-		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
-}
+// validName accepts action names of at most 256 bytes (iamdb.ValidName).
+func validName(s string) bool { return len(s) <= 256 && iamdb.ValidName(s) }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

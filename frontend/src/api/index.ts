@@ -4,7 +4,7 @@
 import {Info} from '../../wailsjs/go/app/AppService'
 import {Format} from '../../wailsjs/go/app/PolicyService'
 import {Get, PurgeHistory, Save} from '../../wailsjs/go/app/SettingsService'
-import {CompleteSSOLogin, List as ListProfiles, StartSSOLogin, TestConnection} from '../../wailsjs/go/app/ProfilesService'
+import {CancelSSOLogin, CompleteSSOLogin, List as ListProfiles, StartSSOLogin, TestConnection} from '../../wailsjs/go/app/ProfilesService'
 import {Delete as DeleteHistory, Get as GetHistory, List as ListHistory} from '../../wailsjs/go/app/HistoryService'
 import {app} from '../../wailsjs/go/models'
 import type {
@@ -44,6 +44,7 @@ export const api = {
   testConnection: (req: ConnectionRequest): Promise<ConnectionResult> => TestConnection(app.ConnectionRequest.createFrom(req)),
   startSSOLogin: (profile: string): Promise<SSOLogin> => StartSSOLogin(profile),
   completeSSOLogin: (profile: string): Promise<ConnectionResult> => CompleteSSOLogin(profile),
+  cancelSSOLogin: (profile: string): Promise<void> => CancelSSOLogin(profile),
   listHistory: async (kind: string, limit: number): Promise<HistoryEntry[]> => list(await ListHistory(kind, limit)),
   getHistory: (id: string): Promise<HistoryEntry> => GetHistory(id),
   deleteHistory: (id: string): Promise<void> => DeleteHistory(id),

@@ -21,6 +21,7 @@ interface ProfilesState {
   load: () => Promise<void>
   test: (profile: string, mfaCode?: string) => Promise<void>
   signIn: (profile: string) => Promise<void>
+  cancelSignIn: (profile: string) => Promise<void>
   ssoStatus: (s: SSOStatus) => void
 }
 
@@ -58,6 +59,13 @@ export const useProfiles = create<ProfilesState>()((set, get) => {
         const login = await api.startSSOLogin(profile)
         put(profile, {step: 'sso-waiting', login})
         settle(profile, await api.completeSSOLogin(profile))
+      } catch (err) {
+        put(profile, {step: 'failed', message: errorText(err)})
+      }
+    },
+    cancelSignIn: async (profile) => {
+      try {
+        await api.cancelSSOLogin(profile)
       } catch (err) {
         put(profile, {step: 'failed', message: errorText(err)})
       }

@@ -28,7 +28,7 @@ export const settings: Settings = {
   bedrockModelId: '',
   bedrockRegion: '',
   mcpServers: [],
-  window: {X: 0, Y: 0, Width: 1280, Height: 800, maximised: false},
+  window: {x: 0, y: 0, width: 1280, height: 800, maximised: false},
 }
 
 export const okResult = (canonical: string): FormatResult => ({ok: true, canonical, errors: []})
@@ -44,6 +44,7 @@ function defaults(): Api {
     testConnection: vi.fn(async () => ({ok: true, account: '123456789012', arn: 'arn:aws:iam::123456789012:user/alice', userId: 'AIDA', needsMfa: false, mfaSerial: '', needsSsoLogin: false, message: ''})),
     startSSOLogin: vi.fn(async () => ({userCode: 'ABCD-EFGH', verificationUri: 'https://device.sso.us-east-1.amazonaws.com/', verificationUriComplete: 'https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH', expiresAt: '2026-11-28T16:00:00Z', intervalSeconds: 5})),
     completeSSOLogin: vi.fn(async () => ({ok: true, account: '123456789012', arn: 'arn:aws:sts::123456789012:assumed-role/Admin/alice', userId: 'AROA', needsMfa: false, mfaSerial: '', needsSsoLogin: false, message: ''})),
+    cancelSSOLogin: vi.fn(async () => undefined),
     listHistory: vi.fn(async () => []),
     getHistory: vi.fn(async () => {
       throw new Error('not found')

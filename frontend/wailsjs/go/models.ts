@@ -181,6 +181,7 @@ export namespace app {
 	    region: string;
 	    kind: string;
 	    sourceProfile: string;
+	    credentialSource?: string;
 	    roleArn: string;
 	    mfaSerial: string;
 	    ssoSession: string;
@@ -188,6 +189,7 @@ export namespace app {
 	    ssoRegion: string;
 	    ssoAccountId: string;
 	    ssoRoleName: string;
+	    problem?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Profile(source);
@@ -199,6 +201,7 @@ export namespace app {
 	        this.region = source["region"];
 	        this.kind = source["kind"];
 	        this.sourceProfile = source["sourceProfile"];
+	        this.credentialSource = source["credentialSource"];
 	        this.roleArn = source["roleArn"];
 	        this.mfaSerial = source["mfaSerial"];
 	        this.ssoSession = source["ssoSession"];
@@ -206,6 +209,7 @@ export namespace app {
 	        this.ssoRegion = source["ssoRegion"];
 	        this.ssoAccountId = source["ssoAccountId"];
 	        this.ssoRoleName = source["ssoRoleName"];
+	        this.problem = source["problem"];
 	    }
 	}
 	export class PurgeResult {
@@ -241,10 +245,10 @@ export namespace app {
 	    }
 	}
 	export class WindowState {
-	    X: number;
-	    Y: number;
-	    Width: number;
-	    Height: number;
+	    x: number;
+	    y: number;
+	    width: number;
+	    height: number;
 	    maximised: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -253,10 +257,10 @@ export namespace app {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.X = source["X"];
-	        this.Y = source["Y"];
-	        this.Width = source["Width"];
-	        this.Height = source["Height"];
+	        this.x = source["x"];
+	        this.y = source["y"];
+	        this.width = source["width"];
+	        this.height = source["height"];
 	        this.maximised = source["maximised"];
 	    }
 	}

@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -92,16 +90,12 @@ func generate(cache, inputDir string) ([]output, error) {
 	if err != nil {
 		return nil, err
 	}
-	var meta struct {
-		Version   string `json:"version"`
-		UpdatedAt string `json:"updatedAt"`
-		License   string `json:"license"`
+	meta, err := packageMeta(pinned, files)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(files["package.json"], &meta); err != nil {
-		return nil, fmt.Errorf("package.json: %w", err)
-	}
-	if meta.Version != pinned.Version || meta.UpdatedAt == "" {
-		return nil, fmt.Errorf("package.json: version %q updatedAt %q, want version %s and a date", meta.Version, meta.UpdatedAt, pinned.Version)
+	if _, err := packageMeta(legacy, old); err != nil {
+		return nil, err
 	}
 	d := iamdb.Data{Provenance: iamdb.Provenance{
 		Source: "embedded", Package: pinned.Name, Version: pinned.Version, Integrity: pinned.Integrity,
@@ -142,39 +136,16 @@ func generate(cache, inputDir string) ([]output, error) {
 	if err != nil {
 		return nil, err
 	}
-	license := files["LICENSE.txt"]
-	if len(license) == 0 {
-		return nil, fmt.Errorf("%s@%s: LICENSE.txt missing", pinned.Name, pinned.Version)
-	}
-	notice := fmt.Sprintf("The embedded IAM database (snapshot.bin.gz) is derived from the npm package\n%s@%s (%s licence), reproduced under the following notice.\nDependent actions come from %s@%s under the same licence.\n\n%s",
-		pinned.Name, pinned.Version, meta.License, legacy.Name, legacy.Version, license)
+	notice := fmt.Sprintf("The embedded IAM database (snapshot.bin) is derived from the npm package\n"+
+		"%s@%s (%s licence); its legacy dependent actions come from %s@%s (%s licence).\n"+
+		"Both licence notices follow.\n\n--- %s@%s\n\n%s\n--- %s@%s\n\n%s",
+		pinned.Name, pinned.Version, meta.License, legacy.Name, legacy.Version, meta.License,
+		pinned.Name, pinned.Version, files["LICENSE.txt"], legacy.Name, legacy.Version, old["LICENSE.txt"])
 	return []output{
-		{name: "snapshot.bin.gz", data: snap.Bytes(), same: sameGzip},
+		{name: "snapshot.bin", data: snap.Bytes()},
 		{name: "PROVENANCE.json", data: append(prov, '\n')},
 		{name: "LICENSE-iam-data.txt", data: []byte(notice)},
 	}, nil
-}
-
-// sameGzip compares decompressed content, so a compressor change between Go
-// releases does not fail the check.
-func sameGzip(a, b []byte) (bool, error) {
-	da, err := gunzip(a)
-	if err != nil {
-		return false, err
-	}
-	db, err := gunzip(b)
-	if err != nil {
-		return false, err
-	}
-	return bytes.Equal(da, db), nil
-}
-
-func gunzip(b []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(zr)
 }
 
 func readInput(path string, v any) error {
@@ -451,4 +422,24 @@ func splitARNs(field string) ([]string, error) {
 		}
 	}
 	return parts, nil
+}
+
+// packageMeta reads package.json and checks that the tarball is the pinned
+// version, dated, MIT-licensed and carries its licence text.
+func packageMeta(p pkg, files map[string][]byte) (struct{ Version, UpdatedAt, License string }, error) {
+	var meta struct{ Version, UpdatedAt, License string }
+	if err := json.Unmarshal(files["package.json"], &meta); err != nil {
+		return meta, fmt.Errorf("%s@%s: package.json: %w", p.Name, p.Version, err)
+	}
+	switch {
+	case meta.Version != p.Version:
+		return meta, fmt.Errorf("%s@%s: package.json says version %q", p.Name, p.Version, meta.Version)
+	case meta.UpdatedAt == "":
+		return meta, fmt.Errorf("%s@%s: package.json has no updatedAt", p.Name, p.Version)
+	case meta.License != "MIT":
+		return meta, fmt.Errorf("%s@%s: licence %q, want MIT (review before redistributing)", p.Name, p.Version, meta.License)
+	case len(files["LICENSE.txt"]) == 0:
+		return meta, fmt.Errorf("%s@%s: LICENSE.txt missing", p.Name, p.Version)
+	}
+	return meta, nil
 }

@@ -1,4 +1,5 @@
 import {forwardRef, type InputHTMLAttributes, type SelectHTMLAttributes, type TextareaHTMLAttributes} from 'react'
+import {ChevronDown} from 'lucide-react'
 import {cn} from '../../lib/cn'
 
 export const controlClass = cn(
@@ -27,14 +28,18 @@ export interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement
   options: readonly SelectOption[]
 }
 
+/** Select is a native select (keyboard and screen-reader behaviour for free) with the app's look. */
 export const Select = forwardRef<HTMLSelectElement, SelectProps>(function Select({className, options, ...rest}, ref) {
   return (
-    <select ref={ref} className={cn(controlClass, 'h-10 px-3 text-sm', className)} {...rest}>
-      {options.map((o) => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
-    </select>
+    <div className={cn('relative', className)}>
+      <select ref={ref} className={cn(controlClass, 'h-10 cursor-pointer appearance-none pr-9 pl-3 text-sm')} {...rest}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <ChevronDown aria-hidden className="pointer-events-none absolute top-1/2 right-3 size-4 -translate-y-1/2 text-muted" />
+    </div>
   )
 })

@@ -16,7 +16,7 @@ const kindTone: Record<string, Tone> = {
 
 /** ProfilesCard lists ~/.aws profiles (never their secrets) and tests each one's connection. */
 export function ProfilesCard() {
-  const {profiles, loaded, error, connections, load, test, signIn} = useProfiles()
+  const {profiles, loaded, error, connections, load, test, signIn, cancelSignIn} = useProfiles()
   useSSOStatus()
   useEffect(() => {
     void load()
@@ -47,7 +47,13 @@ export function ProfilesCard() {
         <ul className="flex flex-col divide-y divide-line" aria-label="AWS profiles">
           {profiles.map((p) => (
             <li key={p.name} className="py-3 first:pt-0 last:pb-0">
-              <ProfileRow profile={p} state={connections[p.name]} onTest={(code) => void test(p.name, code)} onSignIn={() => void signIn(p.name)} />
+              <ProfileRow
+                profile={p}
+                state={connections[p.name]}
+                onTest={(code) => void test(p.name, code)}
+                onSignIn={() => void signIn(p.name)}
+                onCancel={() => void cancelSignIn(p.name)}
+              />
             </li>
           ))}
         </ul>
@@ -60,6 +66,7 @@ function describe(p: Profile): string {
   if (p.kind === 'sso') return [p.ssoStartUrl, p.ssoAccountId && `account ${p.ssoAccountId}`, p.ssoRoleName].filter(Boolean).join(' · ')
   if (p.kind === 'assume-role') return [p.roleArn, p.sourceProfile && `via ${p.sourceProfile}`].filter(Boolean).join(' · ')
   if (p.kind === 'mfa') return p.mfaSerial
+  if (p.credentialSource) return `credentials from ${p.credentialSource}`
   return ''
 }
 
@@ -68,9 +75,10 @@ interface RowProps {
   state: ConnectionState | undefined
   onTest: (mfaCode?: string) => void
   onSignIn: () => void
+  onCancel: () => void
 }
 
-function ProfileRow({profile, state, onTest, onSignIn}: RowProps) {
+function ProfileRow({profile, state, onTest, onSignIn, onCancel}: RowProps) {
   const detail = describe(profile)
   return (
     <div className="flex flex-col gap-2" data-profile={profile.name}>
@@ -79,17 +87,36 @@ function ProfileRow({profile, state, onTest, onSignIn}: RowProps) {
         <Badge tone={kindTone[profile.kind] ?? 'neutral'}>{profile.kind}</Badge>
         <span className="font-mono text-xs text-muted">{profile.region || 'no region'}</span>
         <div className="flex-1" />
-        <Button size="sm" icon={<PlugZap aria-hidden className="size-4" />} busy={state?.step === 'testing'} onClick={() => onTest()}>
+        <Button
+          size="sm"
+          icon={<PlugZap aria-hidden className="size-4" />}
+          busy={state?.step === 'testing'}
+          disabled={Boolean(profile.problem)}
+          onClick={() => onTest()}
+        >
           Test connection
         </Button>
       </div>
       {detail && <p className="truncate font-mono text-xs text-subtle">{detail}</p>}
-      {state && <ConnectionPanel state={state} onTest={onTest} onSignIn={onSignIn} />}
+      {profile.problem && (
+        <p className="flex items-start gap-1.5 text-xs text-danger">
+          <ShieldAlert aria-hidden className="mt-px size-3.5 shrink-0" />
+          {profile.problem}
+        </p>
+      )}
+      {state && <ConnectionPanel state={state} onTest={onTest} onSignIn={onSignIn} onCancel={onCancel} />}
     </div>
   )
 }
 
-function ConnectionPanel({state, onTest, onSignIn}: {state: ConnectionState; onTest: (code?: string) => void; onSignIn: () => void}) {
+interface PanelProps {
+  state: ConnectionState
+  onTest: (code?: string) => void
+  onSignIn: () => void
+  onCancel: () => void
+}
+
+function ConnectionPanel({state, onTest, onSignIn, onCancel}: PanelProps) {
   switch (state.step) {
     case 'testing':
     case 'sso-starting':
@@ -126,9 +153,14 @@ function ConnectionPanel({state, onTest, onSignIn}: {state: ConnectionState; onT
             <ExternalLink aria-hidden className="size-3.5 shrink-0" />
             {state.login.verificationUriComplete || state.login.verificationUri}
           </p>
-          <p className="mt-2 text-xs text-muted">
-            {state.status?.message ?? 'Waiting for approval…'} The code expires at {new Date(state.login.expiresAt).toLocaleTimeString()}.
-          </p>
+          <div className="mt-3 flex items-center justify-between gap-3">
+            <p className="text-xs text-muted">
+              {state.status?.message ?? 'Waiting for approval…'} The code expires at {new Date(state.login.expiresAt).toLocaleTimeString()}.
+            </p>
+            <Button size="sm" variant="ghost" onClick={onCancel}>
+              Cancel
+            </Button>
+          </div>
         </div>
       )
     case 'failed':

@@ -1,0 +1,234 @@
+package eval
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/aegis-iam/aegis/backend/policy"
+)
+
+// Case is one simulation case in the format of "aegis simulate" (see
+// docs/simulate.md): a request and the policies that apply to it. Every
+// policy is a {"name", "document"} object, or null where absent.
+type Case struct {
+	Request             CaseRequest        `json:"request"`
+	IdentityPolicies    []*NamedDocument   `json:"identityPolicies"`
+	ResourcePolicy      *NamedDocument     `json:"resourcePolicy"`
+	PermissionsBoundary *NamedDocument     `json:"permissionsBoundary"`
+	SessionPolicy       *NamedDocument     `json:"sessionPolicy"`
+	SCPs                [][]*NamedDocument `json:"scps"`
+	RCPs                [][]*NamedDocument `json:"rcps"`
+}
+
+// CaseRequest is the request part of a Case.
+type CaseRequest struct {
+	Principal       string                  `json:"principal"`
+	Action          string                  `json:"action"`
+	Resource        string                  `json:"resource"`
+	ResourceAccount string                  `json:"resourceAccount,omitempty"`
+	Context         map[string]ContextValue `json:"context,omitempty"`
+}
+
+// ContextValue is a context key's value: a JSON string, number or boolean
+// (one value) or an array of them (a multi-valued key; [] is present but
+// empty).
+type ContextValue []string
+
+// UnmarshalJSON accepts a scalar or an array of scalars.
+func (v *ContextValue) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '[' {
+		var raw []json.RawMessage
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return err
+		}
+		out := make(ContextValue, 0, len(raw))
+		for _, r := range raw {
+			s, err := scalarText(r)
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		*v = out
+		return nil
+	}
+	s, err := scalarText(b)
+	if err != nil {
+		return err
+	}
+	*v = ContextValue{s}
+	return nil
+}
+
+// scalarText returns a JSON scalar's text: a string's contents, a number or
+// boolean as written.
+func scalarText(b []byte) (string, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return "", errors.New("empty value")
+	}
+	switch b[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return "", err
+		}
+		return s, nil
+	case 't', 'f':
+		var x bool
+		if err := json.Unmarshal(b, &x); err != nil {
+			return "", err
+		}
+		return strconv.FormatBool(x), nil
+	case 'n':
+		return "", errors.New("a context value cannot be null (leave the key out to make it absent)")
+	case '{', '[':
+		return "", errors.New("a context value must be a string, number or boolean")
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return "", err
+	}
+	return n.String(), nil
+}
+
+// NamedDocument is a policy with the name reported in matched statements.
+type NamedDocument struct {
+	Name     string          `json:"name"`
+	Document json.RawMessage `json:"document"`
+}
+
+// DecodeCase decodes one case, rejecting unknown fields.
+func DecodeCase(data []byte) (*Case, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var c Case
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("invalid case: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("invalid case: more than one JSON value")
+	}
+	return &c, nil
+}
+
+// Cache compiles policy documents once: a document seen again (same kind,
+// name and bytes) gets the Policy compiled the first time. It is safe for
+// concurrent use.
+type Cache struct {
+	mu sync.Mutex
+	m  map[string]*Policy
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{m: make(map[string]*Policy)} }
+
+// Compile parses and compiles a document as kind, or returns the Policy
+// compiled earlier for identical input.
+func (c *Cache) Compile(name string, src []byte, kind policy.Kind) (*Policy, error) {
+	key := make([]byte, 0, len(name)+len(src)+2)
+	key = append(key, byte(kind))
+	key = append(key, name...)
+	key = append(key, 0)
+	key = append(key, src...)
+	c.mu.Lock()
+	p, ok := c.m[string(key)]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	doc, err := policy.Parse(name, src, kind)
+	if err != nil {
+		return nil, err
+	}
+	p, err = Compile(name, doc)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.m[string(key)] = p
+	c.mu.Unlock()
+	return p, nil
+}
+
+// Input compiles the case's policies (through cache) and builds its request.
+func (cs *Case) Input(cache *Cache) (*Input, *Request, error) {
+	in := &Input{}
+	compile := func(what string, nd *NamedDocument, kind policy.Kind) (*Policy, error) {
+		if nd == nil {
+			return nil, nil
+		}
+		if len(nd.Document) == 0 || string(nd.Document) == "null" {
+			return nil, fmt.Errorf("%s %q: no document", what, nd.Name)
+		}
+		p, err := cache.Compile(nd.Name, nd.Document, kind)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q: %w", what, nd.Name, err)
+		}
+		return p, nil
+	}
+	for i, nd := range cs.IdentityPolicies {
+		if nd == nil {
+			return nil, nil, fmt.Errorf("identityPolicies[%d] is null", i)
+		}
+		p, err := compile("identity policy", nd, policy.KindIdentity)
+		if err != nil {
+			return nil, nil, err
+		}
+		in.Identity = append(in.Identity, p)
+	}
+	var err error
+	if in.Resource, err = compile("resource policy", cs.ResourcePolicy, policy.KindResource); err != nil {
+		return nil, nil, err
+	}
+	if in.Boundary, err = compile("permissions boundary", cs.PermissionsBoundary, policy.KindBoundary); err != nil {
+		return nil, nil, err
+	}
+	if in.Session, err = compile("session policy", cs.SessionPolicy, policy.KindSession); err != nil {
+		return nil, nil, err
+	}
+	levels := func(what string, lv [][]*NamedDocument, kind policy.Kind) ([][]*Policy, error) {
+		out := make([][]*Policy, 0, len(lv))
+		for i, level := range lv {
+			ps := make([]*Policy, 0, len(level))
+			for j, nd := range level {
+				if nd == nil {
+					return nil, fmt.Errorf("%s[%d][%d] is null", what, i, j)
+				}
+				p, err := compile(what[:len(what)-1], nd, kind)
+				if err != nil {
+					return nil, err
+				}
+				ps = append(ps, p)
+			}
+			out = append(out, ps)
+		}
+		return out, nil
+	}
+	if in.SCPs, err = levels("scps", cs.SCPs, policy.KindSCP); err != nil {
+		return nil, nil, err
+	}
+	if in.RCPs, err = levels("rcps", cs.RCPs, policy.KindRCP); err != nil {
+		return nil, nil, err
+	}
+	r := cs.Request
+	req := &Request{Principal: r.Principal, Action: r.Action, Resource: r.Resource, ResourceAccount: r.ResourceAccount}
+	for k, v := range r.Context {
+		req.Context.Set(k, v...)
+	}
+	return in, req, nil
+}
+
+// Run evaluates the case in ModeAWS, as "aegis simulate" does.
+func (cs *Case) Run(ev *Evaluator, cache *Cache) (*Result, error) {
+	in, req, err := cs.Input(cache)
+	if err != nil {
+		return nil, err
+	}
+	return ev.Evaluate(in, req, ModeAWS)
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/wailsapp/wails/v2/pkg/menu"
+	"github.com/wailsapp/wails/v2/pkg/menu/keys"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// pages are the frontend's routes in navigation order (frontend/src/lib/routes.ts);
+// View → page N has the accelerator Ctrl/Cmd+N, as in the frontend.
+var pages = [...]struct{ route, label string }{
+	{"generate", "Generate"},
+	{"validate", "Validate"},
+	{"audit", "Audit"},
+	{"history", "History"},
+	{"settings", "Settings"},
+}
+
+// menuAction is the "app:menu" event payload.
+type menuAction struct {
+	Action string `json:"action"` // "open-policy" | "save-policy" | "navigate"
+	Route  string `json:"route,omitempty"`
+}
+
+// editCommands are run in the page: Linux has no native Edit menu roles, and
+// the webview already handles the keyboard shortcuts, so these items carry
+// no accelerators that would steal the keys from text fields.
+var editCommands = [...]struct{ label, command string }{
+	{"Undo", "undo"},
+	{"Redo", "redo"},
+	{"Cut", "cut"},
+	{"Copy", "copy"},
+	{"Paste", "paste"},
+	{"Select All", "selectAll"},
+}
+
+func (d *desktop) menu() *menu.Menu {
+	m := menu.NewMenu()
+
+	file := m.AddSubmenu("File")
+	file.AddText("Open Policy…", keys.CmdOrCtrl("o"), func(*menu.CallbackData) { d.openPolicy() })
+	file.AddText("Save Policy…", keys.CmdOrCtrl("s"), func(*menu.CallbackData) {
+		// The text lives in the frontend: it answers with "app:save-policy".
+		runtime.EventsEmit(d.ctx, "app:menu", menuAction{Action: "save-policy"})
+	})
+	file.AddSeparator()
+	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { runtime.Quit(d.ctx) })
+
+	edit := m.AddSubmenu("Edit")
+	for i, c := range editCommands {
+		if i == 2 || i == 5 {
+			edit.AddSeparator()
+		}
+		js := fmt.Sprintf("document.execCommand(%q)", c.command)
+		edit.AddText(c.label, nil, func(*menu.CallbackData) { runtime.WindowExecJS(d.ctx, js) })
+	}
+
+	view := m.AddSubmenu("View")
+	for i, p := range pages {
+		route := p.route
+		view.AddText(p.label, keys.CmdOrCtrl(strconv.Itoa(i+1)), func(*menu.CallbackData) {
+			runtime.EventsEmit(d.ctx, "app:menu", menuAction{Action: "navigate", Route: route})
+		})
+	}
+
+	help := m.AddSubmenu("Help")
+	help.AddText("About Aegis IAM", nil, func(*menu.CallbackData) { d.about() })
+	return m
+}
+
+// about shows the version and the IAM database's date and source.
+func (d *desktop) about() {
+	msg := "Aegis IAM " + d.version
+	if info, err := d.svc.app.Info(); err != nil {
+		msg += "\n\nIAM data: unavailable (" + err.Error() + ")"
+	} else {
+		msg += fmt.Sprintf("\n\nIAM data: %s\n%d services, %d actions\nSource: %s\n\nLocal data: %s",
+			info.IAMDataDate, info.Services, info.Actions, info.IAMDataSource, info.DataDir)
+	}
+	if _, err := runtime.MessageDialog(d.ctx, runtime.MessageDialogOptions{
+		Type:    runtime.InfoDialog,
+		Title:   "About Aegis IAM",
+		Message: msg,
+	}); err != nil {
+		d.logger.Warn("about dialog", "err", err)
+	}
+}
