@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 
+	"github.com/aegis-iam/aegis/backend/eval"
 	"github.com/aegis-iam/aegis/backend/iamdb"
 	"github.com/aegis-iam/aegis/backend/policy"
 )
@@ -16,6 +18,23 @@ type Input struct {
 	Kind policy.Kind
 	Doc  *policy.Document
 	DB   *iamdb.DB
+
+	compileOnce sync.Once
+	compiled    *eval.Policy
+	compileErr  error
+}
+
+// Compiled returns the document compiled for the evaluator, compiling it on
+// first use so rules that reason with the engine share one compilation.
+func (in *Input) Compiled() (*eval.Policy, error) {
+	in.compileOnce.Do(func() {
+		name := in.Name
+		if name == "" {
+			name = in.File
+		}
+		in.compiled, in.compileErr = eval.Compile(name, in.Doc)
+	})
+	return in.compiled, in.compileErr
 }
 
 // Pass is what a rule sees while it runs over one Input.

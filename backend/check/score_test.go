@@ -27,7 +27,7 @@ func TestComputeScore(t *testing.T) {
 			f(SeverityCritical, Exposure{AllResources: true}),
 			f(SeverityHigh, Exposure{AllResources: true}),
 			f(SeverityHigh, Exposure{AllResources: true}),
-		}, 93, "critical"},
+		}, 92, "critical"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,7 +50,7 @@ func TestComputeScoreIsOrderIndependent(t *testing.T) {
 	if diff := cmp.Diff(want, x.Reasons); diff != "" {
 		t.Errorf("reasons (-want +got):\n%s", diff)
 	}
-	if got, want := x.Summary(), "score 58 (high) because: high trust: a (on all resources); medium wildcard: b"; got != want {
+	if got, want := x.Summary(), "score 50 (high) because: high trust: a (on all resources); medium wildcard: b"; got != want {
 		t.Errorf("Summary() = %q, want %q", got, want)
 	}
 }

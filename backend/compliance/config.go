@@ -389,20 +389,19 @@ func (c *Config) Check(reg *check.Registry, cat *Catalog) error {
 		known[cc.ID] = true
 	}
 	ids := sorted(keys(known))
-	own := map[string]bool{}
+	own := map[string]string{} // framework ID, alias or edition → the custom framework claiming it
 	for _, f := range c.CustomFrameworks {
-		own[f.ID] = true
-		for _, a := range f.Aliases {
-			own[a] = true
-		}
-		for _, e := range f.Editions {
-			own[e.ID] = true
-		}
-		if cat != nil {
-			for _, id := range append(append([]string{f.ID}, f.Aliases...), editionIDs(f)...) {
-				if prev, taken := cat.byID[id]; taken {
-					errs.add(c.File, f.pos, f.field, "framework ID %q is already used by the built-in %s", id, prev.ID)
-				}
+		for _, id := range append(append([]string{f.ID}, f.Aliases...), editionIDs(f)...) {
+			if prev, taken := own[id]; taken {
+				errs.add(c.File, f.pos, f.field, "framework ID %q is already used by custom framework %s", id, prev)
+				continue
+			}
+			own[id] = f.ID
+			if cat == nil {
+				continue
+			}
+			if prev, taken := cat.byID[id]; taken {
+				errs.add(c.File, f.pos, f.field, "framework ID %q is already used by the built-in %s", id, prev.ID)
 			}
 		}
 	}
@@ -423,7 +422,7 @@ func (c *Config) Check(reg *check.Registry, cat *Catalog) error {
 				errs.add(c.File, r.pos, r.field, "%q matches no check", r.value)
 			}
 		case refFramework:
-			if cat == nil || own[r.value] {
+			if _, mine := own[r.value]; cat == nil || mine {
 				continue
 			}
 			if _, ok := cat.byID[r.value]; !ok {

@@ -256,6 +256,14 @@ frameworks: [acme]
 			},
 		},
 		{
+			name: "custom frameworks share an ID",
+			src: `customFrameworks:
+  - {id: acme, name: A, version: "1", controls: [{id: A1, title: a}]}
+  - {id: acme2, name: B, version: "1", aliases: [acme], controls: [{id: B1, title: b}]}
+`,
+			want: []string{`c.yaml:3:5: customFrameworks[1]: framework ID "acme" is already used by custom framework acme`},
+		},
+		{
 			name: "no registry or catalogue checks only custom IDs",
 			src: `frameworks: [anything]
 disable: [AEG-ZZZ-999, CUSTOM-NOPE]

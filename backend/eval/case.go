@@ -1,11 +1,8 @@
 package eval
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 
 	"github.com/aegis-iam/aegis/backend/policy"
@@ -33,69 +30,10 @@ type CaseRequest struct {
 	Context         map[string]ContextValue `json:"context,omitempty"`
 }
 
-// ContextValue is a context key's value: a JSON string, number or boolean
-// (one value) or an array of them (a multi-valued key; [] is present but
-// empty).
+// ContextValue is a context key's values: in JSON a string, number or
+// boolean (one value) or an array of them (a multi-valued key; [] is present
+// but empty).
 type ContextValue []string
-
-// UnmarshalJSON accepts a scalar or an array of scalars.
-func (v *ContextValue) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '[' {
-		var raw []json.RawMessage
-		if err := json.Unmarshal(b, &raw); err != nil {
-			return err
-		}
-		out := make(ContextValue, 0, len(raw))
-		for _, r := range raw {
-			s, err := scalarText(r)
-			if err != nil {
-				return err
-			}
-			out = append(out, s)
-		}
-		*v = out
-		return nil
-	}
-	s, err := scalarText(b)
-	if err != nil {
-		return err
-	}
-	*v = ContextValue{s}
-	return nil
-}
-
-// scalarText returns a JSON scalar's text: a string's contents, a number or
-// boolean as written.
-func scalarText(b []byte) (string, error) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return "", errors.New("empty value")
-	}
-	switch b[0] {
-	case '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return "", err
-		}
-		return s, nil
-	case 't', 'f':
-		var x bool
-		if err := json.Unmarshal(b, &x); err != nil {
-			return "", err
-		}
-		return strconv.FormatBool(x), nil
-	case 'n':
-		return "", errors.New("a context value cannot be null (leave the key out to make it absent)")
-	case '{', '[':
-		return "", errors.New("a context value must be a string, number or boolean")
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return "", err
-	}
-	return n.String(), nil
-}
 
 // NamedDocument is a policy with the name reported in matched statements.
 type NamedDocument struct {
@@ -103,55 +41,45 @@ type NamedDocument struct {
 	Document json.RawMessage `json:"document"`
 }
 
-// DecodeCase decodes one case, rejecting unknown fields.
-func DecodeCase(data []byte) (*Case, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var c Case
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("invalid case: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("invalid case: more than one JSON value")
-	}
-	return &c, nil
-}
-
-// Cache compiles policy documents once: a document seen again (same kind,
-// name and bytes) gets the Policy compiled the first time. It is safe for
-// concurrent use.
+// Cache compiles policy documents once: a document seen again (same
+// bytes, kind and name) gets the Policy compiled the first time. The map is
+// keyed by the document's bytes, so a lookup hashes the content and never
+// confuses two documents. It is safe for concurrent use.
 type Cache struct {
 	mu sync.Mutex
-	m  map[string]*Policy
+	m  map[string][]cached
+}
+
+type cached struct {
+	kind policy.Kind
+	name string
+	p    *Policy
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{m: make(map[string]*Policy)} }
+func NewCache() *Cache { return &Cache{m: make(map[string][]cached)} }
 
 // Compile parses and compiles a document as kind, or returns the Policy
 // compiled earlier for identical input.
 func (c *Cache) Compile(name string, src []byte, kind policy.Kind) (*Policy, error) {
-	key := make([]byte, 0, len(name)+len(src)+2)
-	key = append(key, byte(kind))
-	key = append(key, name...)
-	key = append(key, 0)
-	key = append(key, src...)
 	c.mu.Lock()
-	p, ok := c.m[string(key)]
-	c.mu.Unlock()
-	if ok {
-		return p, nil
+	for _, e := range c.m[string(src)] {
+		if e.kind == kind && e.name == name {
+			c.mu.Unlock()
+			return e.p, nil
+		}
 	}
+	c.mu.Unlock()
 	doc, err := policy.Parse(name, src, kind)
 	if err != nil {
 		return nil, err
 	}
-	p, err = Compile(name, doc)
+	p, err := Compile(name, doc)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	c.m[string(key)] = p
+	c.m[string(src)] = append(c.m[string(src)], cached{kind, name, p})
 	c.mu.Unlock()
 	return p, nil
 }

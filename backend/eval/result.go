@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/aegis-iam/aegis/backend/policy"
@@ -109,59 +108,4 @@ type ConditionRef struct {
 	Operator  string
 	Key       string
 	Values    []string
-}
-
-type matchJSON struct {
-	Layer       Layer  `json:"layer"`
-	Level       *int   `json:"level,omitempty"`
-	Policy      string `json:"policy"`
-	Statement   int    `json:"statement"`
-	Sid         string `json:"sid,omitempty"`
-	Effect      string `json:"effect"`
-	Conditional bool   `json:"conditional,omitempty"`
-}
-
-// MarshalJSON writes the match as the simulate CLI documents it.
-func (m Match) MarshalJSON() ([]byte, error) {
-	j := matchJSON{Layer: m.Layer, Policy: m.Policy, Statement: m.Statement, Sid: m.Sid,
-		Effect: m.Effect.String(), Conditional: m.Conditional}
-	if m.Layer == LayerSCP || m.Layer == LayerRCP {
-		lvl := m.Level
-		j.Level = &lvl
-	}
-	return json.Marshal(j)
-}
-
-// MarshalJSON writes the condition as the simulate CLI documents it.
-func (c ConditionRef) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Layer     Layer    `json:"layer"`
-		Policy    string   `json:"policy"`
-		Statement int      `json:"statement"`
-		Effect    string   `json:"effect"`
-		Operator  string   `json:"operator"`
-		Key       string   `json:"key"`
-		Values    []string `json:"values"`
-	}{c.Layer, c.Policy, c.Statement, c.Effect.String(), c.Operator, c.Key, c.Values})
-}
-
-// MarshalJSON writes the result in the simulate CLI's format: decision,
-// decidedBy, matched, missingContext (always arrays), and conditions when
-// there are some.
-func (r *Result) MarshalJSON() ([]byte, error) {
-	matched := r.Matched
-	if matched == nil {
-		matched = []Match{}
-	}
-	missing := r.MissingContext
-	if missing == nil {
-		missing = []string{}
-	}
-	return json.Marshal(struct {
-		Decision       Decision       `json:"decision"`
-		DecidedBy      Layer          `json:"decidedBy"`
-		Matched        []Match        `json:"matched"`
-		MissingContext []string       `json:"missingContext"`
-		Conditions     []ConditionRef `json:"conditions,omitempty"`
-	}{r.Decision, r.DecidedBy, matched, missing, r.Conditions})
 }

@@ -151,8 +151,8 @@ func (p *parser) statements(doc *Document) {
 	}
 }
 
-// statement element bits, to know which elements were written (even with a
-// value of the wrong type) and where.
+// Indexes into statementElements, to record which elements a statement
+// wrote (even with a value of the wrong type) and where.
 const (
 	elemSid = iota
 	elemEffect
@@ -206,25 +206,21 @@ func (p *parser) statement(at path, index int) *Statement {
 	if p.stopped {
 		return st
 	}
-	has := func(e int) bool { return seen[e].IsValid() }
-	missing := func(format string, args ...any) {
-		p.errorf(st.Pos, at, CodeMissing, format, args...)
+	if !seen[elemEffect].IsValid() {
+		p.errorf(st.Pos, at, CodeMissing, "missing Effect element (want \"Allow\" or \"Deny\")")
 	}
-	if !has(elemEffect) {
-		missing("missing Effect element (want \"Allow\" or \"Deny\")")
-	}
-	if !has(elemAction) && !has(elemNotAction) {
-		missing("missing Action or NotAction element")
+	if !seen[elemAction].IsValid() && !seen[elemNotAction].IsValid() {
+		p.errorf(st.Pos, at, CodeMissing, "missing Action or NotAction element")
 	}
 	for _, pair := range [...][2]int{{elemPrincipal, elemNotPrincipal}, {elemAction, elemNotAction}, {elemResource, elemNotResource}} {
+		first, second := statementElements[pair[0]], statementElements[pair[1]]
 		if a, b := seen[pair[0]], seen[pair[1]]; a.IsValid() && b.IsValid() {
-			later := max(a.Offset, b.Offset)
-			pos, name := a, statementElements[pair[0]]
-			if b.Offset == later {
-				pos, name = b, statementElements[pair[1]]
+			// Reported at whichever of the two was written last.
+			pos, name := b, second
+			if a.Offset > b.Offset {
+				pos, name = a, first
 			}
-			p.errorf(pos, at.key(name), CodeConflict, "a statement has either %s or %s, not both",
-				statementElements[pair[0]], statementElements[pair[1]])
+			p.errorf(pos, at.key(name), CodeConflict, "a statement has either %s or %s, not both", first, second)
 		}
 	}
 	p.checkKind(at, st, seen)
@@ -489,6 +485,9 @@ func operatorHint(s string) string {
 	for _, q := range [...]string{"", "ForAllValues:", "ForAnyValue:"} {
 		for _, n := range baseOperatorNames[1:] {
 			for _, suffix := range [...]string{"", "IfExists"} {
+				if n == OpNull.String() && suffix != "" {
+					continue // Null takes no IfExists
+				}
 				if cand := q + n + suffix; strings.EqualFold(cand, s) {
 					return fmt.Sprintf(" (operators are case-sensitive: did you mean %q?)", cand)
 				}

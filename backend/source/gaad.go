@@ -9,7 +9,7 @@ import (
 // extractGAAD reads the output of GetAccountAuthorizationDetails (as the AWS
 // CLI prints it, or several pages of it merged): users', groups' and roles'
 // inline policies, roles' trust policies, and the default version of every
-// managed policy. Documents may be objects or, as the API returns them,
+// managed policy, with the principals that attach it as UsedBy. Documents may be objects or, as the API returns them,
 // URL-encoded JSON strings.
 func extractGAAD(file string, src []byte, ln *lines) ([]pending, error) {
 	root, jerr := readJSON(src)
@@ -17,9 +17,9 @@ func extractGAAD(file string, src []byte, ln *lines) ([]pending, error) {
 		return nil, fileError(file, ln, jerr.off, "json-syntax", "%s", jerr.msg)
 	}
 	var out []pending
-	add := func(name, owner, boundary string, kind policy.Kind, doc *node) {
+	add := func(name, owner, boundary string, kind policy.Kind, doc *node) *pending {
 		if doc == nil {
-			return
+			return nil
 		}
 		var c collector
 		if doc.kind == stringNode {
@@ -28,15 +28,21 @@ func extractGAAD(file string, src []byte, ln *lines) ([]pending, error) {
 		p := document(file, name, kind, ln, doc, &c)
 		p.owner, p.boundary = owner, boundary
 		out = append(out, p)
+		return &out[len(out)-1]
 	}
 	principals := [...]struct{ list, prefix, name, policies string }{
 		{"UserDetailList", "user/", "UserName", "UserPolicyList"},
 		{"GroupDetailList", "group/", "GroupName", "GroupPolicyList"},
 		{"RoleDetailList", "role/", "RoleName", "RolePolicyList"},
 	}
+	attached := map[string][]string{} // managed policy ARN → principals attaching it
 	for _, pl := range principals {
 		for _, p := range elems(root.get(pl.list)) {
 			owner := pl.prefix + p.get(pl.name).str()
+			for _, a := range elems(p.get("AttachedManagedPolicies")) {
+				arn := a.get("PolicyArn").str()
+				attached[arn] = append(attached[arn], owner)
+			}
 			boundary := p.get("PermissionsBoundary").get("PermissionsBoundaryArn").str()
 			add(owner+" trust", owner, boundary, policy.KindTrust, p.get("AssumeRolePolicyDocument"))
 			for _, ip := range elems(p.get(pl.policies)) {
@@ -50,7 +56,10 @@ func extractGAAD(file string, src []byte, ln *lines) ([]pending, error) {
 				continue
 			}
 			name := "policy/" + mp.get("PolicyName").str() + " " + v.get("VersionId").str()
-			add(name, mp.get("Arn").str(), "", policy.KindIdentity, v.get("Document"))
+			arn := mp.get("Arn").str()
+			if p := add(name, arn, "", policy.KindIdentity, v.get("Document")); p != nil {
+				p.usedBy = attached[arn]
+			}
 		}
 	}
 	return out, nil
