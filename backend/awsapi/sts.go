@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/sso/types"
@@ -143,6 +144,10 @@ func (p *Profiles) classifyError(profile string, sc *config.SharedConfig, err er
 	if errors.As(err, &mfa) {
 		return mfa
 	}
+	var proc *processcreds.ProviderError
+	if errors.As(err, &proc) {
+		return redactProcessError(profile, proc)
+	}
 	root := ssoRoot(sc)
 	if root == nil {
 		return err
@@ -160,6 +165,16 @@ func (p *Profiles) classifyError(profile string, sc *config.SharedConfig, err er
 		return &SSOLoginRequiredError{Profile: profile, Session: t.session, StartURL: t.startURL, Err: errors.New(Describe(err))}
 	}
 	return err
+}
+
+// redactProcessError drops the process output the SDK quotes when it cannot
+// parse it: that output is meant to hold a secret access key.
+func redactProcessError(profile string, pe *processcreds.ProviderError) error {
+	msg := pe.Error()
+	if strings.Contains(msg, "process output:") {
+		msg = "credential_process printed something other than the documented JSON (Version 1 with AccessKeyId and SecretAccessKey)"
+	}
+	return fmt.Errorf("profile %q: %s", profile, msg)
 }
 
 // Describe renders an SDK error for a person: the service's error code and

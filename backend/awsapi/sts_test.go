@@ -3,6 +3,8 @@ package awsapi
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -141,6 +143,30 @@ func TestCallerIdentityFailures(t *testing.T) {
 	}
 	if _, err := p.CallerIdentity(ctx, "nosuch", ""); err == nil {
 		t.Error("unknown profile: want an error")
+	}
+}
+
+// TestCredentialProcessOutputRedacted: the SDK quotes unparsable process
+// output in its error, and that output is meant to hold a secret.
+func TestCredentialProcessOutputRedacted(t *testing.T) {
+	files := setupHome(t)
+	awsapitest.NewFake(t)
+	script := filepath.Join(filepath.Dir(filepath.Dir(files.Config)), "proc.sh")
+	if err := os.WriteFile(script, []byte(`echo '{"Version": 1, "SecretAccessKey": "leaked-secret-value",'`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := newTestProfiles(t, files, Options{})
+	_, err := p.CallerIdentity(context.Background(), "process", "")
+	if err == nil {
+		t.Fatal("want an error for malformed process output")
+	}
+	for _, text := range []string{err.Error(), Describe(err)} {
+		if strings.Contains(text, "leaked-secret-value") {
+			t.Errorf("error text quotes the process output: %s", text)
+		}
+		if !strings.Contains(text, "credential_process printed something other than the documented JSON") {
+			t.Errorf("error text %q does not say what is wrong", text)
+		}
 	}
 }
 

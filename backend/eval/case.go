@@ -23,17 +23,12 @@ type Case struct {
 
 // CaseRequest is the request part of a Case.
 type CaseRequest struct {
-	Principal       string                  `json:"principal"`
-	Action          string                  `json:"action"`
-	Resource        string                  `json:"resource"`
-	ResourceAccount string                  `json:"resourceAccount,omitempty"`
-	Context         map[string]ContextValue `json:"context,omitempty"`
+	Principal       string  `json:"principal"`
+	Action          string  `json:"action"`
+	Resource        string  `json:"resource"`
+	ResourceAccount string  `json:"resourceAccount,omitempty"`
+	Context         Context `json:"-"` // "context" in JSON: key → string, number, boolean or array
 }
-
-// ContextValue is a context key's values: in JSON a string, number or
-// boolean (one value) or an array of them (a multi-valued key; [] is present
-// but empty).
-type ContextValue []string
 
 // NamedDocument is a policy with the name reported in matched statements.
 type NamedDocument struct {
@@ -145,10 +140,8 @@ func (cs *Case) Input(cache *Cache) (*Input, *Request, error) {
 		return nil, nil, err
 	}
 	r := cs.Request
-	req := &Request{Principal: r.Principal, Action: r.Action, Resource: r.Resource, ResourceAccount: r.ResourceAccount}
-	for k, v := range r.Context {
-		req.Context.Set(k, v...)
-	}
+	req := &Request{Principal: r.Principal, Action: r.Action, Resource: r.Resource, ResourceAccount: r.ResourceAccount,
+		Context: r.Context}
 	return in, req, nil
 }
 

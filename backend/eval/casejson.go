@@ -296,10 +296,9 @@ func (s *caseScanner) request(r *CaseRequest) error {
 			if s.null() {
 				return nil
 			}
-			r.Context = map[string]ContextValue{}
 			err = s.object(func(k string) error {
 				v, err := s.contextValue(k)
-				r.Context[k] = v
+				r.Context.Set(k, v...)
 				return err
 			})
 		default:

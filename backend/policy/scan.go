@@ -156,10 +156,14 @@ func (s *scanner) expectValue(key *Value) bool {
 	if isValueStart(c) {
 		return true
 	}
+	hint := ""
+	if c == '\'' {
+		hint = " (JSON strings need double quotes)"
+	}
 	if key != nil {
-		s.fatalf(s.pos(), "invalid JSON: want a value for key %q, got %s", clip(key.Text), s.describeChar())
+		s.fatalf(s.pos(), "invalid JSON: want a value for key %q, got %s%s", clip(key.Text), s.describeChar(), hint)
 	} else {
-		s.fatalf(s.pos(), "invalid JSON: want a value in array, got %s", s.describeChar())
+		s.fatalf(s.pos(), "invalid JSON: want a value in array, got %s%s", s.describeChar(), hint)
 	}
 	return false
 }

@@ -9,8 +9,8 @@ import (
 // extractGAAD reads the output of GetAccountAuthorizationDetails (as the AWS
 // CLI prints it, or several pages of it merged): users', groups' and roles'
 // inline policies, roles' trust policies, and the default version of every
-// managed policy, with the principals that attach it as UsedBy. Documents may be objects or, as the API returns them,
-// URL-encoded JSON strings.
+// managed policy, with the principals that attach it as UsedBy. Documents
+// may be objects or, as the API returns them, URL-encoded JSON strings.
 func extractGAAD(file string, src []byte, ln *lines) ([]pending, error) {
 	root, jerr := readJSON(src)
 	if jerr != nil {

@@ -313,7 +313,7 @@ type stringBuilder struct {
 // rendered, positioned at the value).
 func (b *stringBuilder) appendNode(v *node) {
 	if v.kind == stringNode {
-		b.m.appendShifted(v.smap, b.b.Len(), v.off)
+		b.m.appendShifted(v.strMap(), b.b.Len(), v.off)
 		b.b.WriteString(v.text)
 		return
 	}

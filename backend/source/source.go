@@ -88,8 +88,10 @@ type Extracted struct {
 	// Boundary is the owner's permissions boundary, as written (an ARN or a
 	// placeholder), when it has one.
 	Boundary string
-	// UsedBy lists, for a Terraform aws_iam_policy_document, the attributes
-	// that use it (e.g. "aws_iam_role.app.assume_role_policy").
+	// UsedBy lists what uses a document defined on its own: for a Terraform
+	// aws_iam_policy_document the attributes that refer to it (e.g.
+	// "aws_iam_role.app.assume_role_policy"), for a GAAD managed policy the
+	// principals that attach it (e.g. "role/app").
 	UsedBy   []string
 	Document *policy.Document // nil when the JSON could not be parsed at all
 	Source   []byte           // the JSON text that was parsed

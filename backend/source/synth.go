@@ -77,7 +77,7 @@ func (w *synthWriter) string(n *node) {
 	quoted := quoteJSON(n.text)
 	w.m.point(start, n.off)
 	if len(quoted) == len(n.text)+2 {
-		w.m.appendShifted(n.smap, start+1, n.off)
+		w.m.appendShifted(n.strMap(), start+1, n.off)
 	}
 	w.buf.WriteString(quoted)
 	w.m.point(w.buf.Len()-1, n.off)

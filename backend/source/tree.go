@@ -26,6 +26,11 @@ type node struct {
 	off   int    // original offset of the value (for YAML tags and HCL expressions: of the tag or expression)
 	text  string // scalars: the decoded text; numbers and booleans as written
 	smap  *offsetMap
+	// raw, when set, is the original text a string's map is computed from
+	// on first use (by align, with or without backslash escapes): most
+	// scalars of a template never reach a document.
+	raw     []byte
+	escapes bool
 	keys  []*node // objects: key strings, in source order
 	elems []*node // objects: values; arrays: elements
 	// expr, when set, says the value is a placeholder standing for an
@@ -59,6 +64,10 @@ func (n *node) str() string {
 // strMap returns the string's decoded-offset map, a single point for strings
 // without one.
 func (n *node) strMap() *offsetMap {
+	if n.smap == nil && n.raw != nil {
+		n.smap = align(n.raw, n.off, n.text, n.escapes)
+		n.raw = nil
+	}
 	if n.smap != nil {
 		return n.smap
 	}

@@ -165,6 +165,7 @@ func (c *yamlConverter) scalar(y *yaml.Node, off int) *node {
 			return &node{kind: numberNode, off: off, text: y.Value}
 		}
 	}
-	escapes := y.Style&yaml.DoubleQuotedStyle != 0
-	return newString(off, y.Value, align(c.src, off, y.Value, escapes))
+	n := newString(off, y.Value, nil)
+	n.raw, n.escapes = c.src, y.Style&yaml.DoubleQuotedStyle != 0
+	return n
 }
