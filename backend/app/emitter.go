@@ -8,34 +8,16 @@ type Emitter interface {
 	Emit(event string, payload any)
 }
 
-// Event names the frontend subscribes to.
-const (
-	// EventSSOStatus carries SSOStatus while a device sign-in runs.
-	EventSSOStatus = "sso:status"
-	// EventMenu carries MenuAction for native menu items.
-	EventMenu = "app:menu"
-	// EventFileOpened carries OpenedFile after File → Open.
-	EventFileOpened = "app:file-opened"
-)
+// EventSSOStatus carries SSOStatus while a device sign-in runs. (The
+// shell's own events, "app:menu" and the file events, are emitted by the
+// desktop's main package.)
+const EventSSOStatus = "sso:status"
 
 // SSOStatus is the payload of EventSSOStatus.
 type SSOStatus struct {
 	Profile string `json:"profile"`
 	State   string `json:"state"` // pending, approved, expired or denied
 	Message string `json:"message"`
-}
-
-// MenuAction is the payload of EventMenu.
-type MenuAction struct {
-	Action string `json:"action"` // open-policy, save-policy or navigate
-	Path   string `json:"path,omitempty"`
-	Route  string `json:"route,omitempty"`
-}
-
-// OpenedFile is the payload of EventFileOpened.
-type OpenedFile struct {
-	Path string `json:"path"`
-	Text string `json:"text"`
 }
 
 // RelayEmitter forwards to an Emitter attached later. Services are built

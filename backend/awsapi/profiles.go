@@ -5,7 +5,10 @@ import (
 	"iter"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 )
@@ -75,11 +78,19 @@ type Profiles struct {
 	clock         func() time.Time
 	sleep         func(context.Context, time.Duration) error
 	log           *slog.Logger
+
+	mu sync.Mutex
+	// mfaSessions keeps, per profile, the config whose credentials an MFA
+	// code unlocked, so the code is asked once per session rather than on
+	// every call; the SDK's credentials cache inside it renews nothing
+	// without a new code.
+	mfaSessions map[string]aws.Config
 }
 
 // NewProfiles returns Profiles configured by opts.
 func NewProfiles(opts Options) (*Profiles, error) {
-	p := &Profiles{files: opts.Files, defaultRegion: opts.DefaultRegion, clock: opts.Clock, sleep: opts.Sleep, log: opts.Logger}
+	p := &Profiles{files: opts.Files, defaultRegion: opts.DefaultRegion, clock: opts.Clock, sleep: opts.Sleep, log: opts.Logger,
+		mfaSessions: map[string]aws.Config{}}
 	if p.files == (SharedFiles{}) {
 		var err error
 		if p.files, err = DefaultSharedFiles(os.Getenv); err != nil {

@@ -142,6 +142,15 @@ func TestSSOSessionLogin(t *testing.T) {
 		t.Errorf("calls with an expired token: %+v, want a refresh_token CreateToken then the refreshed token", calls)
 	}
 
+	// A refresh the service refuses means a new sign-in.
+	os.WriteFile(path, data, 0o600)
+	fake.RejectRefresh()
+	_, err = p.CallerIdentity(ctx, "sso", "")
+	if !errors.As(err, &need) || !strings.Contains(err.Error(), "InvalidGrantException") {
+		t.Errorf("CallerIdentity with a refused refresh: err = %v, want *SSOLoginRequiredError citing InvalidGrantException", err)
+	}
+	fake.Take()
+
 	// A sign-in reuses the cached, unexpired client registration.
 	fake.ReplyToToken("ok")
 	if _, err := login(t, p, "sso"); err != nil {

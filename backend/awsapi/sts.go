@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -58,29 +59,45 @@ func (e *SSOLoginRequiredError) Unwrap() error { return e.Err }
 
 // Config returns an aws.Config whose credentials come from the named
 // profile, resolved by the SDK exactly as the AWS CLI resolves them. An
-// assume-role step with mfa_serial uses mfaCode; when mfaCode is empty it
-// fails with *MFARequiredError (nothing ever prompts on a terminal). The
-// credentials are fetched lazily, on the first call.
+// assume-role step with mfa_serial uses mfaCode, once: when no code is
+// given, or the credentials it unlocked expire, the step fails with
+// *MFARequiredError (nothing ever prompts on a terminal). Without a code,
+// Config returns the session an earlier code unlocked, if CallerIdentity
+// verified one. The credentials are fetched lazily, on the first call.
 func (p *Profiles) Config(ctx context.Context, profile, mfaCode string) (aws.Config, error) {
-	if mfaCode != "" && !validMFACode(mfaCode) {
+	if mfaCode == "" {
+		p.mu.Lock()
+		cfg, ok := p.mfaSessions[profile]
+		p.mu.Unlock()
+		if ok {
+			return cfg, nil
+		}
+	} else if !validMFACode(mfaCode) {
 		return aws.Config{}, fmt.Errorf("MFA code must be 6 digits")
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, p.loadOptions(profile,
 		config.WithDefaultRegion(p.defaultRegion),
 		config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
-			serial := aws.ToString(o.SerialNumber)
-			o.TokenProvider = func() (string, error) {
-				if mfaCode == "" {
-					return "", &MFARequiredError{Profile: profile, Serial: serial}
-				}
-				return mfaCode, nil
-			}
+			o.TokenProvider = mfaToken(profile, aws.ToString(o.SerialNumber), mfaCode)
 		}),
 	)...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading profile %q: %w", profile, err)
 	}
 	return cfg, nil
+}
+
+// mfaToken returns the stscreds token provider of one assume-role step:
+// the code the user typed, at most once (AWS refuses a code used before),
+// then *MFARequiredError.
+func mfaToken(profile, serial, code string) func() (string, error) {
+	var used atomic.Bool
+	return func() (string, error) {
+		if code == "" || used.Swap(true) {
+			return "", &MFARequiredError{Profile: profile, Serial: serial}
+		}
+		return code, nil
+	}
 }
 
 // loadOptions pins the shared files and the profile, so the process
@@ -127,6 +144,14 @@ func (p *Profiles) CallerIdentity(ctx context.Context, profile, mfaCode string) 
 		return Identity{}, err
 	}
 	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	p.mu.Lock()
+	switch {
+	case err != nil:
+		delete(p.mfaSessions, profile)
+	case mfaCode != "":
+		p.mfaSessions[profile] = cfg
+	}
+	p.mu.Unlock()
 	if err != nil {
 		err = p.classifyError(profile, &sc, err)
 		p.log.Info("connection test", "profile", profile, "outcome", "failed", "error", Describe(err))

@@ -119,6 +119,19 @@ func TestCallerIdentityMFA(t *testing.T) {
 		t.Errorf("calls made without an MFA code: %+v", calls)
 	}
 
+	// A code unlocks a session: the next test needs no code and assumes
+	// no role again.
+	if _, err := p.CallerIdentity(ctx, "mfa", awsapitest.MFACode); err != nil {
+		t.Fatal(err)
+	}
+	fake.Take()
+	if _, err := p.CallerIdentity(ctx, "mfa", ""); err != nil {
+		t.Fatalf("CallerIdentity after an MFA sign-in: %v", err)
+	}
+	if diff := cmp.Diff([]step{{Action: "GetCallerIdentity", Signer: "assumed"}}, stsSteps(fake.Take())); diff != "" {
+		t.Errorf("calls reusing the MFA session (-want +got):\n%s", diff)
+	}
+
 	_, err = p.CallerIdentity(ctx, "mfa", "654321")
 	if err == nil || !strings.Contains(Describe(err), "STS AssumeRole: AccessDenied: MultiFactorAuthentication failed") {
 		t.Errorf("wrong MFA code: Describe(err) = %q, want STS AssumeRole AccessDenied", Describe(err))
@@ -167,6 +180,20 @@ func TestCredentialProcessOutputRedacted(t *testing.T) {
 		if !strings.Contains(text, "credential_process printed something other than the documented JSON") {
 			t.Errorf("error text %q does not say what is wrong", text)
 		}
+	}
+}
+
+func TestMFATokenOnce(t *testing.T) {
+	next := mfaToken("p", "serial", "123456")
+	if code, err := next(); code != "123456" || err != nil {
+		t.Errorf("first call = %q, %v; want the code", code, err)
+	}
+	var need *MFARequiredError
+	if _, err := next(); !errors.As(err, &need) {
+		t.Errorf("second call: err = %v, want *MFARequiredError (a code is used once)", err)
+	}
+	if _, err := mfaToken("p", "serial", "")(); !errors.As(err, &need) {
+		t.Errorf("no code: err = %v, want *MFARequiredError", err)
 	}
 }
 

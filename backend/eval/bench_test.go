@@ -122,13 +122,14 @@ func BenchmarkEvaluateReadOnlyAccess(b *testing.B) {
 func BenchmarkBatchCases(b *testing.B) {
 	line := []byte(`{"request": {"principal": "arn:aws:iam::111122223333:role/app", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "resourceAccount": "111122223333", "context": {"aws:SourceIp": "10.1.2.3", "aws:TagKeys": ["a", "b"]}}, "identityPolicies": [{"name": "p1", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]}}], "resourcePolicy": null, "permissionsBoundary": null, "sessionPolicy": null, "scps": [[{"name": "FullAWSAccess", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]], "rcps": []}`)
 	cache := NewCache()
+	dec := NewCaseDecoder()
 	var ev Evaluator
 	var out []byte
 	b.ReportAllocs()
 	cpu := cpuTime()
 	b.SetBytes(int64(len(line)))
 	for b.Loop() {
-		c, err := DecodeCase(line)
+		c, err := dec.Decode(line)
 		if err != nil {
 			b.Fatal(err)
 		}

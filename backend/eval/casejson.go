@@ -13,9 +13,16 @@ import (
 // input (the compile cache is keyed by their bytes); the policy parser reads
 // them later.
 type caseScanner struct {
-	b []byte
-	i int
+	b      []byte
+	i      int
+	intern map[string]string // shared by a CaseDecoder's lines
 }
+
+// Limits of the string interning a CaseDecoder does across lines.
+const (
+	maxInterned    = 4096
+	maxInternedLen = 256
+)
 
 // syntaxError reports a problem at the current offset.
 func (s *caseScanner) errorf(format string, args ...any) error {
@@ -65,10 +72,35 @@ func (s *caseScanner) null() bool {
 	return false
 }
 
-// str reads a JSON string.
+// str reads a JSON string. Strings without escapes seen on earlier lines
+// of a batch (principals, actions, policy names) are shared, not copied.
 func (s *caseScanner) str() (string, error) {
+	raw, escaped, err := s.rawStr()
+	if err != nil {
+		return "", err
+	}
+	if escaped {
+		return s.unescape(raw)
+	}
+	body := raw[1 : len(raw)-1]
+	if s.intern == nil || len(body) > maxInternedLen {
+		return string(body), nil
+	}
+	if v, ok := s.intern[string(body)]; ok {
+		return v, nil
+	}
+	v := string(body)
+	if len(s.intern) < maxInterned {
+		s.intern[v] = v
+	}
+	return v, nil
+}
+
+// rawStr reads a JSON string and returns it with its quotes, and whether
+// it holds escapes.
+func (s *caseScanner) rawStr() ([]byte, bool, error) {
 	if s.peek() != '"' {
-		return "", s.errorf("want a string, found %s", s.found())
+		return nil, false, s.errorf("want a string, found %s", s.found())
 	}
 	start := s.i
 	s.i++
@@ -77,27 +109,21 @@ func (s *caseScanner) str() (string, error) {
 		switch c := s.b[s.i]; {
 		case c == '"':
 			s.i++
-			if !escaped {
-				return string(s.b[start+1 : s.i-1]), nil
-			}
-			var out string
-			if err := json.Unmarshal(s.b[start:s.i], &out); err != nil {
-				return "", fmt.Errorf("offset %d: %w", start, err)
-			}
-			return out, nil
+			return s.b[start:s.i], escaped, nil
 		case c == '\\':
 			escaped = true
 			s.i += 2
 		case c < 0x20:
-			return "", s.errorf("control character in string")
+			return nil, false, s.errorf("control character in string")
 		default:
 			s.i++
 		}
 	}
-	return "", s.errorf("unterminated string")
+	return nil, false, s.errorf("unterminated string")
 }
 
-// object calls field for each member of an object.
+// object calls field for each member of an object. The key is only valid
+// during the call (it may alias the input).
 func (s *caseScanner) object(field func(key string) error) error {
 	if err := s.expect('{'); err != nil {
 		return err
@@ -107,7 +133,7 @@ func (s *caseScanner) object(field func(key string) error) error {
 		return nil
 	}
 	for {
-		key, err := s.str()
+		key, err := s.key()
 		if err != nil {
 			return err
 		}
@@ -127,6 +153,72 @@ func (s *caseScanner) object(field func(key string) error) error {
 			return s.errorf("want ',' or '}' in object, found %s", s.found())
 		}
 	}
+}
+
+// key reads an object key.
+func (s *caseScanner) key() (string, error) {
+	raw, escaped, err := s.rawStr()
+	if err != nil || !escaped {
+		if err != nil {
+			return "", err
+		}
+		return s.internKey(raw[1 : len(raw)-1]), nil
+	}
+	return s.unescape(raw)
+}
+
+func (s *caseScanner) unescape(raw []byte) (string, error) {
+	var out string
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return "", fmt.Errorf("offset %d: %w", s.i-len(raw), err)
+	}
+	return out, nil
+}
+
+// internKey returns an object key as a string: the fixed field names of the
+// format without allocating, others (context keys) through the interner.
+func (s *caseScanner) internKey(b []byte) string {
+	switch string(b) {
+	case "request":
+		return "request"
+	case "principal":
+		return "principal"
+	case "action":
+		return "action"
+	case "resource":
+		return "resource"
+	case "resourceAccount":
+		return "resourceAccount"
+	case "context":
+		return "context"
+	case "identityPolicies":
+		return "identityPolicies"
+	case "resourcePolicy":
+		return "resourcePolicy"
+	case "permissionsBoundary":
+		return "permissionsBoundary"
+	case "sessionPolicy":
+		return "sessionPolicy"
+	case "scps":
+		return "scps"
+	case "rcps":
+		return "rcps"
+	case "name":
+		return "name"
+	case "document":
+		return "document"
+	}
+	if s.intern != nil {
+		if v, ok := s.intern[string(b)]; ok {
+			return v
+		}
+		v := string(b)
+		if len(s.intern) < maxInterned && len(v) <= maxInternedLen {
+			s.intern[v] = v
+		}
+		return v
+	}
+	return string(b)
 }
 
 // array calls elem for each element of an array.
@@ -310,7 +402,25 @@ func (s *caseScanner) request(r *CaseRequest) error {
 
 // DecodeCase decodes one case (a JSON object), rejecting unknown fields.
 func DecodeCase(data []byte) (*Case, error) {
-	s := &caseScanner{b: data}
+	return decodeCase(&caseScanner{b: data})
+}
+
+// CaseDecoder decodes the lines of a batch, sharing repeated strings
+// (principals, actions, policy names, context keys) between them. It is not
+// safe for concurrent use.
+type CaseDecoder struct {
+	intern map[string]string
+}
+
+// NewCaseDecoder returns a decoder for one batch.
+func NewCaseDecoder() *CaseDecoder { return &CaseDecoder{intern: make(map[string]string)} }
+
+// Decode decodes one case. The case's policy documents alias data.
+func (d *CaseDecoder) Decode(data []byte) (*Case, error) {
+	return decodeCase(&caseScanner{b: data, intern: d.intern})
+}
+
+func decodeCase(s *caseScanner) (*Case, error) {
 	var c Case
 	err := s.object(func(key string) error {
 		var err error

@@ -47,6 +47,9 @@ func ParseFormat(s string) (Format, error) {
 // them silently; callers may choose to treat it as a note.
 var ErrUnrecognized = errors.New("not a policy, CloudFormation template, Terraform configuration, Terraform plan or GAAD export")
 
+// ErrTooLarge says Walk did not read a file because of its size.
+var ErrTooLarge = errors.New("file too large")
+
 // Options controls extraction.
 type Options struct {
 	// Format forces the input format; FormatAuto detects it.

@@ -11,7 +11,7 @@ import (
 // the original offset of the value or key it came from. String contents map
 // byte for byte when JSON needs no escapes for them.
 func synthesize(n *node) ([]byte, *offsetMap) {
-	w := &synthWriter{m: &offsetMap{}}
+	w := &synthWriter{m: &offsetMap{segs: make([]segment, 0, 128)}}
 	w.value(n, 0)
 	w.buf.WriteByte('\n')
 	return w.buf.Bytes(), w.m

@@ -22,17 +22,17 @@ const (
 // the original byte offset of its first byte. It is the common form the
 // CloudFormation, plan and GAAD readers walk and the JSON synthesiser writes.
 type node struct {
-	kind  nodeKind
-	off   int    // original offset of the value (for YAML tags and HCL expressions: of the tag or expression)
-	text  string // scalars: the decoded text; numbers and booleans as written
-	smap  *offsetMap
+	kind nodeKind
+	off  int    // original offset of the value (for YAML tags and HCL expressions: of the tag or expression)
+	text string // scalars: the decoded text; numbers and booleans as written
+	smap *offsetMap
 	// raw, when set, is the original text a string's map is computed from
 	// on first use (by align, with or without backslash escapes): most
 	// scalars of a template never reach a document.
 	raw     []byte
 	escapes bool
-	keys  []*node // objects: key strings, in source order
-	elems []*node // objects: values; arrays: elements
+	keys    []*node // objects: key strings, in source order
+	elems   []*node // objects: values; arrays: elements
 	// expr, when set, says the value is a placeholder standing for an
 	// expression that could not be evaluated (an intrinsic function, a
 	// Terraform reference); it holds the expression as the user wrote it.

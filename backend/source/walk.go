@@ -20,7 +20,11 @@ var inputExts = map[string]bool{".json": true, ".yaml": true, ".yml": true, ".te
 // references between files resolve. Directories .git, node_modules and
 // .terraform are skipped; every file Walk reads but cannot use is reported in
 // the errors (files of no known format wrap ErrUnrecognized), never skipped
-// silently. Results are in lexical path order.
+// silently. Results are in lexical path order. opts applies to every file:
+// a forced Format or Kind is meant for a root that is one file or a
+// directory of one kind of input. Terraform file("...") references are read
+// with opts.ReadFile, os.ReadFile when nil; a policy file read that way is
+// reported once, under the Terraform name.
 func Walk(ctx context.Context, root string, opts Options) ([]Extracted, []error) {
 	if opts.ReadFile == nil {
 		opts.ReadFile = os.ReadFile
@@ -120,8 +124,15 @@ func dropReferenced(docs []Extracted) []Extracted {
 	return out
 }
 
+// maxFileSize bounds the files Walk reads: far above the largest GAAD export
+// or template, far below what would exhaust memory.
+const maxFileSize = 256 << 20
+
 // extractFile reads and extracts one file.
 func extractFile(path string, opts Options) ([]Extracted, []error) {
+	if info, err := os.Stat(path); err == nil && info.Size() > maxFileSize {
+		return nil, []error{fmt.Errorf("%s: %d bytes is more than the %d this reads: %w", path, info.Size(), maxFileSize, ErrTooLarge)}
+	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, []error{fmt.Errorf("reading input: %w", err)}

@@ -75,7 +75,8 @@ func simulateOne(env *Env, name string) error {
 	if err != nil {
 		return usageErrorf("reading %s: %w", name, err)
 	}
-	res, err := runCase(data, &eval.Evaluator{}, eval.NewCache())
+	c, err := eval.DecodeCase(data)
+	res, err := runCase(c, err, &eval.Evaluator{}, eval.NewCache())
 	if err != nil {
 		return usageErrorf("%s: %w", name, err)
 	}
@@ -87,8 +88,7 @@ func simulateOne(env *Env, name string) error {
 	return err
 }
 
-func runCase(data []byte, ev *eval.Evaluator, cache *eval.Cache) (*eval.Result, error) {
-	c, err := eval.DecodeCase(data)
+func runCase(c *eval.Case, err error, ev *eval.Evaluator, cache *eval.Cache) (*eval.Result, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -110,25 +110,28 @@ func simulateBatch(env *Env, name string) error {
 	var (
 		ev      eval.Evaluator
 		cache   = eval.NewCache()
+		dec     = eval.NewCaseDecoder()
 		invalid int
 		line    int
+		out     []byte
 	)
 	for sc.Scan() {
 		line++
-		data := bytes.TrimSpace(sc.Bytes())
-		var out []byte
-		res, err := runCase(data, &ev, cache)
-		if err == nil {
-			out, err = json.Marshal(res)
-		}
+		c, err := dec.Decode(bytes.TrimSpace(sc.Bytes()))
+		res, err := runCase(c, err, &ev, cache)
 		if err != nil {
 			invalid++
-			out, _ = json.Marshal(struct {
+			msg, _ := json.Marshal(struct {
 				Error string `json:"error"`
 			}{fmt.Sprintf("line %d: %v", line, err)})
+			out = append(out[:0], msg...)
+		} else {
+			out = res.AppendJSON(out[:0])
 		}
-		w.Write(out)
-		w.WriteByte('\n')
+		out = append(out, '\n')
+		if _, err := w.Write(out); err != nil {
+			return err
+		}
 	}
 	if err := sc.Err(); err != nil {
 		w.Flush()

@@ -39,7 +39,16 @@ type Fake struct {
 	webID        string            // the accepted web identity token
 	bearer       map[string]bool   // SSO access tokens the portal accepts
 	tokenReplies []string
+	noRefresh    bool
 	issued       int
+}
+
+// RejectRefresh makes CreateToken refuse refresh tokens (InvalidGrant),
+// as after the user's IAM Identity Center session ended.
+func (f *Fake) RejectRefresh() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noRefresh = true
 }
 
 // ReplyToToken sets the next answers of CreateToken for the device grant,
@@ -242,6 +251,13 @@ func (f *Fake) oidc(w http.ResponseWriter, r *http.Request) {
 			"expiresIn":               600, "interval": 1})
 	case "/token":
 		if params["grantType"] == "refresh_token" {
+			f.mu.Lock()
+			reject := f.noRefresh
+			f.mu.Unlock()
+			if reject {
+				jsonReply(w, http.StatusBadRequest, "InvalidGrantException", map[string]any{"error": "invalid_grant", "error_description": "Invalid refresh token provided"})
+				return
+			}
 			f.grant(w, "refreshed-token")
 			return
 		}
