@@ -81,7 +81,7 @@ func run(started time.Time, logger *slog.Logger) error {
 		OnBeforeClose:    d.beforeClose,
 		OnShutdown:       d.shutdown,
 		Bind:             svc.bindings(),
-		Linux:            &linux.Options{Icon: icon, ProgramName: "aegis-iam", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+		Linux:            &linux.Options{Icon: icon, ProgramName: "aegis-iam", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
 	})
 }
 

@@ -18,6 +18,7 @@ type Policy struct {
 
 // statement is a compiled policy statement.
 type statement struct {
+	src     *policy.Statement
 	index   int
 	sid     string
 	effect  policy.Effect
@@ -54,7 +55,7 @@ func Compile(name string, doc *policy.Document) (*Policy, error) {
 }
 
 func compileStatement(st *policy.Statement, index int, vars bool) (statement, error) {
-	cs := statement{index: index, sid: st.Sid.Text, effect: st.Effect, allow: st.Effect == policy.EffectAllow}
+	cs := statement{src: st, index: index, sid: st.Sid.Text, effect: st.Effect, allow: st.Effect == policy.EffectAllow}
 	if st.Effect != policy.EffectAllow && st.Effect != policy.EffectDeny {
 		return cs, fmt.Errorf("effect must be Allow or Deny")
 	}

@@ -143,17 +143,6 @@ func randWorld(r *rand.Rand) world {
 	return w
 }
 
-// rank orders decisions by permissiveness.
-func rank(d Decision) int {
-	switch d {
-	case Allowed:
-		return 2
-	case Conditional:
-		return 1
-	}
-	return 0
-}
-
 // mutate returns copies of w with one document changed by f.
 func mutateDocs(w world, f func(d *policy.Document) *policy.Document) []world {
 	var out []world

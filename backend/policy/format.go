@@ -18,9 +18,49 @@ import (
 // parsed (an empty "Sid": "" survives the round trip); an unset Effect and
 // nil elements are omitted.
 func Format(doc *Document) []byte {
-	w := printer{buf: make([]byte, 0, 1024)}
+	w := printer{buf: make([]byte, 0, sizeHint(doc))}
 	w.doc(doc)
 	return w.buf
+}
+
+// sizeHint estimates the length of doc's canonical form, so the output
+// buffer is allocated about once: each value costs its text plus its
+// indentation, quotes and punctuation.
+func sizeHint(doc *Document) int {
+	const perValue, perElement = 24, 40
+	n := 128
+	if doc == nil {
+		return n
+	}
+	list := func(l *List) {
+		if l != nil {
+			n += perElement
+			for _, v := range l.Values {
+				n += len(v.Text) + perValue
+			}
+		}
+	}
+	for _, st := range doc.Statements {
+		n += 4*perElement + len(st.Sid.Text)
+		for _, l := range [...]*List{st.Action, st.NotAction, st.Resource, st.NotResource} {
+			list(l)
+		}
+		for _, p := range [...]*Principal{st.Principal, st.NotPrincipal} {
+			if p != nil {
+				for _, l := range [...]*List{p.AWS, p.CanonicalUser, p.Federated, p.Service} {
+					list(l)
+				}
+			}
+		}
+		for _, b := range st.Condition {
+			n += perElement + len(b.Operator.Text)
+			for _, e := range b.Entries {
+				n += len(e.Key.Text)
+				list(e.Values)
+			}
+		}
+	}
+	return n
 }
 
 type printer struct {

@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 )
 
@@ -22,8 +21,8 @@ import (
 // decoded text.
 func Parse(filename string, src []byte, kind Kind) (*Document, error) {
 	p := &parser{kind: kind}
-	p.keys = make([]Value, 0, 16)
-	p.vals = make([]Value, 0, 16)
+	p.keys = make([]Value, 0, 8)
+	p.vals = make([]Value, 0, 8)
 	doc := p.parse(src)
 	for _, e := range p.errs {
 		e.Filename = filename
@@ -37,8 +36,12 @@ func Parse(filename string, src []byte, kind Kind) (*Document, error) {
 type parser struct {
 	scanner
 	kind      Kind
-	stmtPaths []path  // the path of each of Document.Statements
+	stmtIndex []int   // the source array index of each of Document.Statements, -1 for a lone statement object
 	vals      []Value // scratch for list values, so each list is allocated once at its final size
+
+	values slab[Value]
+	lists  slab[List]
+	stmts  slab[Statement]
 }
 
 func (p *parser) parse(src []byte) *Document {
@@ -124,9 +127,9 @@ func (p *parser) version(doc *Document) {
 func (p *parser) statements(doc *Document) {
 	switch p.peek() {
 	case '{':
-		at := rootPath.key("Statement").built()
+		at := rootPath.key("Statement")
 		doc.Statements = append(doc.Statements, p.statement(at, 0))
-		p.stmtPaths = append(p.stmtPaths, at)
+		p.stmtIndex = append(p.stmtIndex, -1)
 	case '[':
 		doc.StatementList = true
 		pos, n := p.pos(), 0
@@ -138,9 +141,8 @@ func (p *parser) statements(doc *Document) {
 				p.skipValue(at)
 				return
 			}
-			at = at.built()
 			doc.Statements = append(doc.Statements, p.statement(at, len(doc.Statements)))
-			p.stmtPaths = append(p.stmtPaths, at)
+			p.stmtIndex = append(p.stmtIndex, i)
 		})
 		if n == 0 && !p.stopped {
 			p.errorf(pos, rootPath.key("Statement"), CodeEmpty, "empty array: want at least one statement")
@@ -167,7 +169,8 @@ const (
 )
 
 func (p *parser) statement(at path, index int) *Statement {
-	st := &Statement{Pos: p.pos(), Index: index}
+	st := p.stmts.alloc()
+	st.Pos, st.Index = p.pos(), index
 	var seen [numElems]Pos // key positions; zero when absent
 	p.object(at, func(key Value, _ bool) {
 		elem := -1
@@ -368,15 +371,13 @@ func (p *parser) list(elemPath path, scalars bool) *List {
 		if !ok {
 			return nil
 		}
-		// One allocation for the list and its value.
-		one := &struct {
-			list List
-			val  [1]Value
-		}{list: List{Pos: v.Pos}, val: [1]Value{v}}
-		one.list.Values = one.val[:]
-		return &one.list
+		l := p.lists.alloc()
+		l.Pos, l.Values = v.Pos, p.values.take(1)
+		l.Values[0] = v
+		return l
 	}
-	l := &List{Pos: p.pos()}
+	l := p.lists.alloc()
+	l.Pos = p.pos()
 	n, start := 0, len(p.vals)
 	p.array(func(i int) {
 		n++
@@ -385,7 +386,8 @@ func (p *parser) list(elemPath path, scalars bool) *List {
 		}
 	})
 	if len(p.vals) > start {
-		l.Values = slices.Clone(p.vals[start:])
+		l.Values = p.values.take(len(p.vals) - start)
+		copy(l.Values, p.vals[start:])
 	}
 	p.vals = p.vals[:start]
 	if n == 0 && !p.stopped {
@@ -445,7 +447,6 @@ func (p *parser) principal(elemPath path) *Principal {
 // in AWS, so keys differing only in case are duplicates (reported by the
 // scanner) and only the first is kept.
 func (p *parser) condition(elemPath path) Condition {
-	elemPath = elemPath.built()
 	if p.peek() != '{' {
 		p.errorf(p.pos(), elemPath, CodeWrongType, "want an object of condition operators, got %s", p.describe())
 		p.skipValue(elemPath)
@@ -453,7 +454,7 @@ func (p *parser) condition(elemPath path) Condition {
 	}
 	cond := Condition{}
 	p.object(elemPath, func(op Value, _ bool) {
-		opPath := elemPath.key(op.Text).built()
+		opPath := elemPath.key(op.Text)
 		if _, err := ParseOperator(op.Text); err != nil {
 			p.errorf(op.Pos, opPath, CodeUnknownOp, "unknown condition operator %q%s", clip(op.Text), operatorHint(op.Text))
 			p.skipValue(opPath)
@@ -509,10 +510,18 @@ func (p *parser) checkSids(doc *Document) {
 			first = make(map[string]Pos, len(doc.Statements)-i)
 		}
 		if pos, ok := first[st.Sid.Text]; ok {
-			p.errorf(st.Sid.Pos, p.stmtPaths[i].key("Sid"), CodeDuplicateSid,
+			p.errorf(st.Sid.Pos, p.statementPath(i).key("Sid"), CodeDuplicateSid,
 				"duplicate Sid %q (first at %s); statement IDs must be unique within a policy", clip(st.Sid.Text), pos)
 			continue
 		}
 		first[st.Sid.Text] = st.Sid.Pos
 	}
+}
+
+// statementPath names Document.Statements[i] as it was written.
+func (p *parser) statementPath(i int) path {
+	if p.stmtIndex[i] < 0 {
+		return rootPath.key("Statement")
+	}
+	return rootPath.key("Statement").index(p.stmtIndex[i])
 }

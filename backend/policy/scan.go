@@ -580,51 +580,71 @@ func hex4(s string) (rune, bool) {
 }
 
 // path names an element for error messages, such as
-// "Statement[2].Action[0]". It is built lazily: only String allocates, and it
-// runs only when an error is reported.
+// "Statement[2].Condition.StringLike.aws:SourceArn[1]". It is a value of up
+// to pathSegs segments over an already built prefix, so naming an element
+// costs nothing: only String allocates, and it runs when an error is
+// reported.
 type path struct {
 	base string // an already built prefix
-	name string // appended after a '.' unless empty
-	idx  int    // appended as [idx] when >= 0
+	segs [pathSegs]pathSeg
+	n    int
+}
+
+// pathSegs covers the deepest element of the grammar (statement, Condition,
+// operator, key with index); deeper paths (inside unknown elements) move
+// their prefix into base.
+const pathSegs = 4
+
+type pathSeg struct {
+	name string // "" for an index of an index
+	idx  int    // -1 for none
 }
 
 // rootPath is the document itself.
-var rootPath = path{idx: -1}
+var rootPath = path{}
 
 func (p path) String() string {
-	s := p.base
-	if p.name != "" {
-		if s != "" {
-			s += "."
+	var b strings.Builder
+	b.WriteString(p.base)
+	for _, seg := range p.segs[:p.n] {
+		if seg.name != "" {
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(seg.name)
 		}
-		s += p.name
+		if seg.idx >= 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(seg.idx))
+			b.WriteByte(']')
+		}
 	}
-	if p.idx >= 0 {
-		s += "[" + strconv.Itoa(p.idx) + "]"
-	}
-	return s
+	return b.String()
 }
 
 // key names the member name of the object p names.
 func (p path) key(name string) path {
-	name = clip(name)
-	if p.name == "" && p.idx < 0 {
-		return path{base: p.base, name: name, idx: -1}
+	if p.n == pathSegs {
+		p = path{base: p.String()}
 	}
-	return path{base: p.String(), name: name, idx: -1}
+	p.segs[p.n] = pathSeg{name: clip(name), idx: -1}
+	p.n++
+	return p
 }
 
 // index names element i of the array p names.
 func (p path) index(i int) path {
-	if p.idx < 0 {
-		return path{base: p.base, name: p.name, idx: i}
+	if p.n > 0 && p.segs[p.n-1].idx < 0 {
+		p.segs[p.n-1].idx = i
+		return p
 	}
-	return path{base: p.String(), idx: i}
+	if p.n == pathSegs {
+		p = path{base: p.String()}
+	}
+	p.segs[p.n] = pathSeg{idx: i}
+	p.n++
+	return p
 }
-
-// built returns p with its text built once, for a path many errors may
-// extend (a statement's).
-func (p path) built() path { return path{base: p.String(), idx: -1} }
 
 // clip shortens text quoted in messages and paths, so that a hostile
 // input's megabyte-long key or value is not copied into every error.

@@ -99,8 +99,11 @@ func TestExpandCLI(t *testing.T) {
 // named Get... and nothing else.
 func TestExpandS3GetDoneWhen(t *testing.T) {
 	isolateCache(t)
-	out := runCLI(t, []string{"expand", "s3:Get*"})
-	lines := strings.Split(strings.TrimSpace(strings.Split(strings.Split(out, "--- stdout\n")[1], "--- stderr")[0]), "\n")
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"expand", "s3:Get*"}, &Env{Stdout: &stdout, Stderr: &stderr}); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
 	if len(lines) < 60 {
 		t.Fatalf("expand s3:Get* printed %d lines", len(lines))
 	}

@@ -204,13 +204,19 @@ func (c *Client) Fetch(ctx context.Context) (*iamdb.DB, error) {
 		}()
 	}
 	wg.Wait()
+	// Report the failure that cancelled the others, not the cancellations.
+	var cancelled error
 	for _, err := range errs {
-		if err != nil && !errors.Is(err, context.Canceled) {
+		switch {
+		case err == nil:
+		case errors.Is(err, context.Canceled):
+			cancelled = err
+		default:
 			return nil, err
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	if cancelled != nil {
+		return nil, fmt.Errorf("fetching the service reference: %w", cancelled)
 	}
 	now := time.Now
 	if c.Now != nil {

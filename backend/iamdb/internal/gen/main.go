@@ -11,7 +11,11 @@
 // The tarballs are fetched with "npm pack" into the module's git-ignored
 // .cache/ directory and verified against the pinned sha512 integrity before
 // anything is read. The output is deterministic: -check regenerates in
-// memory and compares with the committed files (CI runs it).
+// memory and compares with the committed files (CI runs it). Outputs, in
+// backend/iamdb: snapshot.bin (the database, see iamdb.Decode),
+// PROVENANCE.json and LICENSE-iam-data.txt. The generator links package
+// iamdb, which embeds snapshot.bin: should the file ever be lost, create an
+// empty one before running the generator.
 package main
 
 import (

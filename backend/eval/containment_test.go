@@ -1,0 +1,132 @@
+package eval
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/aegis-iam/aegis/backend/iamdb"
+	"github.com/aegis-iam/aegis/backend/policy"
+)
+
+var (
+	dbOnce sync.Once
+	testDB *iamdb.DB
+	dbErr  error
+)
+
+func embeddedDB(tb testing.TB) *iamdb.DB {
+	tb.Helper()
+	dbOnce.Do(func() { testDB, dbErr = iamdb.Embedded() })
+	if dbErr != nil {
+		tb.Fatal(dbErr)
+	}
+	return testDB
+}
+
+func compileJSON(tb testing.TB, name, src string) *Policy {
+	tb.Helper()
+	doc, err := policy.Parse(name, []byte(src), policy.KindIdentity)
+	if err != nil {
+		tb.Fatalf("%s: %v", name, err)
+	}
+	p, err := Compile(name, doc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func stmts(s string) string { return `{"Version": "2012-10-17", "Statement": [` + s + `]}` }
+
+func TestContains(t *testing.T) {
+	db := embeddedDB(t)
+	tests := []struct {
+		name     string
+		old, new string
+		want     Verdict
+		action   string // for NewAccess: the counterexample's action, if it is fixed
+	}{
+		{"identical", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`), NoNewAccess, ""},
+		{"fewer actions", stmts(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`), stmts(`{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}`), NoNewAccess, ""},
+		{"more actions", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), stmts(`{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}`), NewAccess, "s3:PutObject"},
+		{"narrower resource", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`), NoNewAccess, ""},
+		{"broader resource", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}`), NewAccess, "s3:GetObject"},
+		{"star equals the object format", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:*:s3:::*/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), NoNewAccess, ""},
+		{"union of two OLD statements covers", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a/*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::a/*","arn:aws:s3:::b/*"]}`), NoNewAccess, ""},
+		{"NotAction old covers new", stmts(`{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}`), stmts(`{"Effect":"Allow","Action":["s3:*","ec2:Describe*"],"Resource":"*"}`), NoNewAccess, ""},
+		{"NotAction new exceeds old", stmts(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`), stmts(`{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}`), NewAccess, ""},
+		{"NotResource old covers new", stmts(`{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::public/*"}`), NoNewAccess, ""},
+		{"NotResource new reaches the excluded bucket", stmts(`{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}`), NewAccess, "s3:GetObject"},
+		{"added condition", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`), NoNewAccess, ""},
+		{"removed condition", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), NewAccess, "s3:GetObject"},
+		{"narrower CIDR", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.1.0.0/16"}}}`), NoNewAccess, ""},
+		{"broader CIDR", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.1.0.0/16"}}}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`), NewAccess, "s3:GetObject"},
+		{"narrower StringLike", stmts(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefix":"home/*"}}}`), stmts(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefix":"home/alice/*"}}}`), NoNewAccess, ""},
+		{"tighter numeric bound", stmts(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThanEquals":{"s3:max-keys":"100"}}}`), stmts(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"10"}}}`), NoNewAccess, ""},
+		{"negated condition excluding more", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-west-2"]}}}`), NoNewAccess, ""},
+		{"OLD unconditional deny dropped", stmts(`{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}`), stmts(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`), NewAccess, "s3:DeleteObject"},
+		{"OLD deny kept", stmts(`{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}`), stmts(`{"Effect":"Allow","Action":"s3:Get*","Resource":"*"},{"Effect":"Deny","Action":"s3:Delete*","Resource":"*"}`), NoNewAccess, ""},
+		{"OLD conditional deny dropped", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), PossiblyNewAccess, ""},
+		{"OLD conditional deny repeated", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Sid":"TLS","Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`), NoNewAccess, ""},
+		{"same variables", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}`), NoNewAccess, ""},
+		{"different variables", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:userid}/*"}`), PossiblyNewAccess, ""},
+		{"wildcard-only action", stmts(`{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::*"}`), stmts(`{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}`), NewAccess, "s3:ListAllMyBuckets"},
+		{"OLD conditional allow not implied", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"red"}}}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}}`), NewAccess, "s3:GetObject"},
+		{"empty NEW", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), stmts(`{"Effect":"Deny","Action":"*","Resource":"*"}`), NoNewAccess, ""},
+		{"everything vs nothing", stmts(`{"Effect":"Deny","Action":"*","Resource":"*"}`), stmts(`{"Effect":"Allow","Action":"*","Resource":"*"}`), NewAccess, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			oldP := []*Policy{compileJSON(t, "old", tt.old)}
+			newP := []*Policy{compileJSON(t, "new", tt.new)}
+			got := Contains(db, oldP, newP)
+			if got.Verdict != tt.want {
+				t.Fatalf("old %s\nnew %s\ngot %s (reasons %v, counterexample %+v), want %s", tt.old, tt.new, got.Verdict, got.Reasons, got.Counterexample, tt.want)
+			}
+			if got.Verdict != NewAccess {
+				return
+			}
+			ce := got.Counterexample
+			if tt.action != "" && ce.Action != tt.action {
+				t.Errorf("counterexample action %s, want %s", ce.Action, tt.action)
+			}
+			n, _ := Evaluate(&Input{Identity: newP}, ce, ModeAWS)
+			o, _ := Evaluate(&Input{Identity: oldP}, ce, ModeAWS)
+			if n.Decision != Allowed || o.Decision == Allowed {
+				t.Errorf("counterexample %+v: NEW %s, OLD %s; want NEW allowed, OLD not", ce, n.Decision, o.Decision)
+			}
+		})
+	}
+}
+
+func TestStillAllowed(t *testing.T) {
+	oldP := []*Policy{compileJSON(t, "old", stmts(`{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}`))}
+	newP := []*Policy{compileJSON(t, "new", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`))}
+	rows := []UsageRow{
+		{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"},
+		{Action: "s3:PutObject", Resource: "arn:aws:s3:::b/k"},
+		{Action: "s3:GetObject", Resource: "arn:aws:s3:::other/k"},
+		{Action: "ec2:RunInstances", Resource: "*"},
+	}
+	lost, err := StillAllowed("arn:aws:iam::111122223333:role/app", oldP, newP, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range lost {
+		got = append(got, l.Row.Action+" "+l.Row.Resource+" "+l.Old.String()+"→"+l.New.String())
+	}
+	want := []string{
+		"s3:GetObject arn:aws:s3:::b/k allowed→conditional",
+		"s3:PutObject arn:aws:s3:::b/k allowed→implicit-deny",
+		"s3:GetObject arn:aws:s3:::other/k allowed→implicit-deny",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("row %d: got %q, want %q", i, got[i], want[i])
+		}
+	}
+}
