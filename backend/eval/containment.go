@@ -74,7 +74,26 @@ func Contains(db *iamdb.DB, oldSet, newSet []*Policy) *Containment {
 	c := &checker{db: db, old: splitSet(oldSet), new: splitSet(newSet), memo: map[string]checkOutcome{}}
 	res := &Containment{}
 	reasons := map[string]bool{}
+	// The actions some NEW Allow can grant, found through the database's
+	// pattern expansion rather than by testing every action.
+	granted := map[*iamdb.Action]bool{}
+	for _, s := range c.new.allows {
+		if s.st.notAct {
+			for _, a := range db.ExpandNot(s.st.actions.patterns) {
+				granted[a] = true
+			}
+			continue
+		}
+		for _, p := range s.st.actions.patterns {
+			for _, a := range db.Expand(p) {
+				granted[a] = true
+			}
+		}
+	}
 	for _, a := range db.Actions() {
+		if !granted[a] {
+			continue
+		}
 		full, svc := a.FullName(), a.Service.Prefix
 		var newAllows []ref
 		for _, s := range c.new.allows {
@@ -308,8 +327,13 @@ func (c *checker) memoKey(s ref, cands, newUncond, oldUncond, oldCond []ref, env
 // witness resource (in reason); counterexample turns it into a checked
 // request for the action at hand.
 func (c *checker) decide(s ref, cands, newUncond, oldUncond, oldCond []ref, env *actionEnv) checkOutcome {
+	// A NEW statement with variables is covered by an OLD one with the very
+	// same resources and no OLD Deny in play.
 	if s.st.hasVars() {
-		for _, t := range cands {
+		for _, t := range env.oldAllows {
+			if !implies(s.st, t.st) {
+				continue
+			}
 			if t.st.notRes == s.st.notRes && slices.Equal(t.st.resPatterns(), s.st.resPatterns()) && len(oldUncond)+len(oldCond) == 0 {
 				return checkOutcome{verdict: NoNewAccess}
 			}
@@ -553,7 +577,10 @@ func entryImplies(a, b *condEntry) bool {
 	if a.op == b.op && slices.Equal(condTexts(a), condTexts(b)) {
 		return true
 	}
-	if a.op.Qualifier != b.op.Qualifier || a.pos != b.pos || a.neg != b.neg || a.hasVar || b.hasVar {
+	if a.op.Qualifier != b.op.Qualifier || a.neg != b.neg || a.hasVar || b.hasVar {
+		return false
+	}
+	if a.pos != b.pos && !(isBound(a.pos) && isBound(b.pos)) {
 		return false
 	}
 	// Absent key: a positive a is false (unless IfExists or ForAllValues),
@@ -568,12 +595,20 @@ func entryImplies(a, b *condEntry) bool {
 		// be among a's.
 		return valuesCovered(a.pos, b.values, a.values)
 	}
-	switch a.pos {
-	case policy.OpNumericLessThan, policy.OpNumericLessThanEquals, policy.OpNumericGreaterThan, policy.OpNumericGreaterThanEquals,
-		policy.OpDateLessThan, policy.OpDateLessThanEquals, policy.OpDateGreaterThan, policy.OpDateGreaterThanEquals:
+	if isBound(a.pos) {
 		return boundImplies(a, b)
 	}
 	return valuesCovered(a.pos, a.values, b.values)
+}
+
+// isBound reports whether op is a one-sided Numeric or Date comparison.
+func isBound(op policy.BaseOperator) bool {
+	switch op {
+	case policy.OpNumericLessThan, policy.OpNumericLessThanEquals, policy.OpNumericGreaterThan, policy.OpNumericGreaterThanEquals,
+		policy.OpDateLessThan, policy.OpDateLessThanEquals, policy.OpDateGreaterThan, policy.OpDateGreaterThanEquals:
+		return true
+	}
+	return false
 }
 
 // valuesCovered reports whether each value of sub matches only context
@@ -662,14 +697,15 @@ func boundImplies(a, b *condEntry) bool {
 		}
 		return false
 	}
-	if less(a.pos) != less(b.pos) {
+	isDate := func(op policy.BaseOperator) bool { return op >= policy.OpDateLessThan && op <= policy.OpDateGreaterThanEquals }
+	if less(a.pos) != less(b.pos) || isDate(a.pos) != isDate(b.pos) {
 		return false
 	}
 	num := func(v *condValue) float64 {
-		if v.date.IsZero() {
-			return v.num
+		if isDate(a.pos) {
+			return float64(v.date.UnixNano())
 		}
-		return float64(v.date.UnixNano())
+		return v.num
 	}
 	bound := func(e *condEntry) (float64, bool) {
 		var best float64

@@ -1,10 +1,12 @@
 package eval
 
 import (
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/aegis-iam/aegis/backend/iamdb"
+	"github.com/aegis-iam/aegis/backend/internal/corpus"
 	"github.com/aegis-iam/aegis/backend/policy"
 )
 
@@ -51,7 +53,8 @@ func TestContains(t *testing.T) {
 		{"more actions", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), stmts(`{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}`), NewAccess, "s3:PutObject"},
 		{"narrower resource", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`), NoNewAccess, ""},
 		{"broader resource", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}`), NewAccess, "s3:GetObject"},
-		{"star equals the object format", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:*:s3:::*/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), NoNewAccess, ""},
+		{"star equals the object formats", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:*:s3:::*/*","arn:*:s3:*:*:accesspoint/*/object/*"]}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), NoNewAccess, ""},
+		{"star exceeds the bucket-object format", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:*:s3:::*/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), NewAccess, "s3:GetObject"},
 		{"union of two OLD statements covers", stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a/*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`), stmts(`{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::a/*","arn:aws:s3:::b/*"]}`), NoNewAccess, ""},
 		{"NotAction old covers new", stmts(`{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}`), stmts(`{"Effect":"Allow","Action":["s3:*","ec2:Describe*"],"Resource":"*"}`), NoNewAccess, ""},
 		{"NotAction new exceeds old", stmts(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`), stmts(`{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}`), NewAccess, ""},
@@ -129,4 +132,102 @@ func TestStillAllowed(t *testing.T) {
 			t.Errorf("row %d: got %q, want %q", i, got[i], want[i])
 		}
 	}
+}
+
+// TestContainsManagedCorpus measures how often Contains cannot decide on
+// real policies: each AWS managed policy against itself minus one Allow
+// statement, and against a scoped-down copy (every Allow limited to one
+// account's resources and one region). Both NEW sets are subsets of OLD,
+// so every answer must be no-new-access or possibly; the rate of
+// "possibly" is logged.
+func TestContainsManagedCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compares 1,594 managed policies")
+	}
+	db := embeddedDB(t)
+	all, err := corpus.ManagedPolicies()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type tally struct{ proven, possibly, total int }
+	var minusOne, scoped tally
+	var reasons []string
+	count := func(tl *tally, name string, c *Containment) {
+		tl.total++
+		switch c.Verdict {
+		case NoNewAccess:
+			tl.proven++
+		case PossiblyNewAccess:
+			tl.possibly++
+			if len(reasons) < 10 {
+				reasons = append(reasons, name+": "+c.Reasons[0])
+			}
+		case NewAccess:
+			t.Errorf("%s: a subset was reported as new access: %+v granted by %+v", name, c.Counterexample, c.Granted)
+		}
+	}
+	for _, mp := range all {
+		doc, err := policy.Parse(mp.Name, mp.Document, policy.KindIdentity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldP, err := Compile(mp.Name, doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := -1
+		for i, st := range doc.Statements {
+			if st.Effect == policy.EffectAllow {
+				last = i
+			}
+		}
+		if last < 0 {
+			continue
+		}
+		minus := *doc
+		minus.Statements = slices.Delete(slices.Clone(doc.Statements), last, last+1)
+		newP, err := Compile(mp.Name+"-minus-one", &minus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		count(&minusOne, mp.Name+" minus one", Contains(db, []*Policy{oldP}, []*Policy{newP}))
+
+		newS, err := Compile(mp.Name+"-scoped", scopeDown(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		count(&scoped, mp.Name+" scoped", Contains(db, []*Policy{oldP}, []*Policy{newS}))
+	}
+	rate := func(tl tally) float64 { return 100 * float64(tl.possibly) / float64(max(tl.total, 1)) }
+	t.Logf("minus one Allow: %d policies, %d proven, %d possibly (%.1f%%)", minusOne.total, minusOne.proven, minusOne.possibly, rate(minusOne))
+	t.Logf("scoped-down copy: %d policies, %d proven, %d possibly (%.1f%%)", scoped.total, scoped.proven, scoped.possibly, rate(scoped))
+	for _, r := range reasons {
+		t.Logf("possibly: %s", r)
+	}
+}
+
+// scopeDown returns a copy of doc whose Allow statements apply only to
+// resources of account 111122223333 in eu-west-1 and only for requests in
+// that region.
+func scopeDown(doc *policy.Document) *policy.Document {
+	out := *doc
+	out.Statements = nil
+	for _, st := range doc.Statements {
+		c := *st
+		if st.Effect == policy.EffectAllow {
+			if st.Resource != nil {
+				var l policy.List
+				for _, v := range st.Resource.Values {
+					if v.Text == "*" {
+						v.Text = "arn:*:*:eu-west-1:111122223333:*"
+					}
+					l.Values = append(l.Values, v)
+				}
+				c.Resource = &l
+			}
+			c.Condition = append(slices.Clone(st.Condition), cond("StringEquals", "aws:RequestedRegion", "eu-west-1")...)
+		}
+		out.Statements = append(out.Statements, &c)
+	}
+	return &out
 }

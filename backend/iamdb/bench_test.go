@@ -61,3 +61,26 @@ func BenchmarkMatchARN(b *testing.B) {
 		db.ResourceTypesFor(a, "arn:aws:s3:::my-bucket/photos/2024/cat.jpg")
 	}
 }
+
+// BenchmarkOpenUpdated measures Open with a full-size data update stored
+// in the cache (every service replaced): decode, merge and index.
+func BenchmarkOpenUpdated(b *testing.B) {
+	dir := b.TempDir()
+	full, err := decodeString(snapshot) // a private copy to relabel as an update
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, s := range full.Services() {
+		s.Updated = true
+	}
+	if err := WriteOverlay(dir, full); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Open(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

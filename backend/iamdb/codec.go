@@ -24,7 +24,7 @@ import (
 // stored uncompressed (about 2.8 MB) so that loading it is mostly pointer
 // setup, not decompression. Lists are uvarint-counted. The encoder writes
 // everything in sorted order, so equal data gives identical bytes. Decode
-// also accepts the format gzip-compressed (data-update files are).
+// also accepts the format gzip-compressed.
 const (
 	snapshotMagic   = "AEGISIAMDB"
 	snapshotVersion = 1

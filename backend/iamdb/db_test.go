@@ -271,3 +271,34 @@ func TestKeyPrefixServices(t *testing.T) {
 		t.Errorf("KeyPrefixServices(s3) = %v, want nil", got)
 	}
 }
+
+func TestConditionKeysFor(t *testing.T) {
+	db := embeddedDB(t)
+	a, _ := db.Action("iam:CreateRole")
+	got := db.ConditionKeysFor(a)
+	for _, want := range []string{"aws:RequestTag/${TagKey}", "aws:ResourceTag/${TagKey}", "aws:TagKeys", "iam:PermissionsBoundary"} {
+		if !contains(got, want) {
+			t.Errorf("ConditionKeysFor(iam:CreateRole) = %v, missing %s", got, want)
+		}
+	}
+	for i := 1; i < len(got); i++ {
+		if compareFold(got[i-1], got[i]) >= 0 {
+			t.Errorf("ConditionKeysFor not sorted/unique at %q, %q", got[i-1], got[i])
+		}
+	}
+	for _, k := range got {
+		if !db.ConditionKeyValid(a, k) {
+			t.Errorf("ConditionKeysFor lists %s but ConditionKeyValid says no", k)
+		}
+	}
+}
+
+func TestGlobalKeyDescriptions(t *testing.T) {
+	db := embeddedDB(t)
+	// Global keys that services also list borrow a service's description.
+	for _, name := range []string{"aws:RequestTag/env", "aws:ResourceTag/env", "aws:TagKeys"} {
+		if k, ok := db.ConditionKey(name); !ok || !k.Global || k.Description == "" {
+			t.Errorf("ConditionKey(%s) = %+v, %v; want a global key with a description", name, k, ok)
+		}
+	}
+}

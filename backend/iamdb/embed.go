@@ -1,7 +1,6 @@
 package iamdb
 
 import (
-	"compress/gzip"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -40,7 +39,7 @@ func Embedded() (*DB, error) { return embedded() }
 
 // OverlayFile is the name of the data-update result inside the cache
 // directory.
-const OverlayFile = "servicereference.bin.gz"
+const OverlayFile = "servicereference.bin"
 
 // Open returns the embedded database overlaid with the result of
 // "aegis data update" stored in cacheDir (see WriteOverlay), or the
@@ -56,15 +55,17 @@ func Open(cacheDir string) (*DB, error) {
 		return base, nil
 	}
 	path := filepath.Join(cacheDir, OverlayFile)
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return base, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("opening IAM data update: %w", err)
 	}
-	defer f.Close()
-	update, err := Decode(f)
+	if len(data) > maxSnapshotSize {
+		return nil, fmt.Errorf("reading IAM data update %s: %w: larger than %d bytes", path, ErrCorrupt, maxSnapshotSize)
+	}
+	update, err := decodeString(string(data))
 	if err != nil {
 		return nil, fmt.Errorf("reading IAM data update %s: %w", path, err)
 	}
@@ -89,12 +90,8 @@ func WriteOverlay(cacheDir string, update *DB) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	zw := gzip.NewWriter(tmp)
-	if err := update.Encode(zw); err != nil {
+	if err := update.Encode(tmp); err != nil {
 		return err
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("writing IAM data update: %w", err)
 	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("writing IAM data update: %w", err)

@@ -67,8 +67,13 @@ func (db *DB) indexKeys() error {
 	db.keys = make(map[string]*ConditionKey, len(db.data.GlobalKeys)+3000)
 	add := func(k *ConditionKey) {
 		l := strings.ToLower(k.Name)
-		if _, dup := db.keys[l]; dup {
-			return // the global definition, or the first service's, wins
+		if prev, dup := db.keys[l]; dup {
+			// The global definition, or the first service's, wins; a global
+			// key without a description borrows a service's.
+			if prev.Global && prev.Description == "" {
+				prev.Description = k.Description
+			}
+			return
 		}
 		db.keys[l] = k
 		if isKeyPattern(k.Name) {
@@ -149,4 +154,19 @@ func keyListed(names []string, l string) bool {
 		}
 	}
 	return false
+}
+
+// ConditionKeysFor returns the service-level condition keys a policy may
+// use with action a — the action's own, those of its resource-type links,
+// and those of the resource types' definitions — sorted and without
+// duplicates (case-insensitive). Global keys (GlobalConditionKeys) apply to
+// every action in addition.
+func (db *DB) ConditionKeysFor(a *Action) []string {
+	keys := slices.Clone(a.ConditionKeys)
+	for _, r := range a.Resources {
+		keys = append(keys, r.ConditionKeys...)
+		keys = append(keys, r.Type.ConditionKeys...)
+	}
+	slices.SortFunc(keys, compareFold)
+	return slices.CompactFunc(keys, strings.EqualFold)
 }

@@ -40,72 +40,76 @@ func Overlay(base, update *DB) (*DB, error) {
 func mergeService(b, u *Service) *Service {
 	s := &Service{Prefix: u.Prefix, Name: u.Name, Updated: true, SchemaVersion: u.SchemaVersion,
 		Operations: cloneOperations(u.Operations)}
-	if b != nil && (s.Name == "" || s.Name == s.Prefix) {
+	if b == nil {
+		b = &Service{}
+	} else if s.Name == "" || s.Name == s.Prefix {
 		s.Name = b.Name
 	}
-	rts := make(map[string]*ResourceType, len(u.ResourceTypes))
-	for _, urt := range u.ResourceTypes {
-		rt := &ResourceType{Name: urt.Name, ARNFormats: slices.Clone(urt.ARNFormats), ConditionKeys: slices.Clone(urt.ConditionKeys)}
-		if b != nil {
-			if brt, ok := b.ResourceType(urt.Name); ok {
-				if len(rt.ARNFormats) == 0 {
-					rt.ARNFormats = slices.Clone(brt.ARNFormats)
-				}
-				rt.ConditionKeys = unionFold(rt.ConditionKeys, brt.ConditionKeys)
+	rts := make(map[*ResourceType]*ResourceType, len(u.ResourceTypes)) // update's type → merged type
+	baseRTs := joinFold(u.ResourceTypes, b.ResourceTypes, func(rt *ResourceType) string { return rt.Name })
+	for i, urt := range u.ResourceTypes {
+		// Read-only string slices are shared with the inputs; unionFold
+		// copies before it changes anything.
+		rt := &ResourceType{Name: urt.Name, ARNFormats: urt.ARNFormats, ConditionKeys: urt.ConditionKeys}
+		if brt := baseRTs[i]; brt != nil {
+			if len(rt.ARNFormats) == 0 {
+				rt.ARNFormats = brt.ARNFormats
 			}
+			rt.ConditionKeys = unionFold(rt.ConditionKeys, brt.ConditionKeys)
 		}
-		rts[strings.ToLower(rt.Name)] = rt
+		rts[urt] = rt
 		s.ResourceTypes = append(s.ResourceTypes, rt)
 	}
-	for _, uk := range u.ConditionKeys {
-		k := *uk
+
+	keyName := func(k *ConditionKey) string { return k.Name }
+	for i, bk := range joinFold(u.ConditionKeys, b.ConditionKeys, keyName) {
+		k := *u.ConditionKeys[i]
 		k.Service = nil
-		if b != nil {
-			if bk, ok := findFold(b.ConditionKeys, uk.Name, func(k *ConditionKey) string { return k.Name }); ok {
-				if k.Description == "" {
-					k.Description = bk.Description
-				}
-				if k.Type == KeyUnknown {
-					k.Type = bk.Type
-				}
+		if bk != nil {
+			if k.Description == "" {
+				k.Description = bk.Description
+			}
+			if k.Type == KeyUnknown {
+				k.Type = bk.Type
 			}
 		}
 		s.ConditionKeys = append(s.ConditionKeys, &k)
 	}
-	if b != nil {
-		for _, bk := range b.ConditionKeys {
-			if _, ok := findFold(u.ConditionKeys, bk.Name, func(k *ConditionKey) string { return k.Name }); !ok {
-				k := *bk
-				k.Service = nil
-				s.ConditionKeys = append(s.ConditionKeys, &k)
-			}
+	for i, uk := range joinFold(b.ConditionKeys, u.ConditionKeys, keyName) {
+		if uk == nil { // only the base defines it: keep it
+			k := *b.ConditionKeys[i]
+			k.Service = nil
+			s.ConditionKeys = append(s.ConditionKeys, &k)
 		}
 	}
-	for _, ua := range u.Actions {
-		a := &Action{Name: ua.Name, Access: ua.Access, SupportedBy: ua.SupportedBy,
-			ConditionKeys: slices.Clone(ua.ConditionKeys), Description: ua.Description}
-		var ba *Action
-		if b != nil {
-			ba, _ = b.Action(ua.Name)
-		}
+
+	baseActs := joinFold(u.Actions, b.Actions, actionName)
+	acts := make([]Action, len(u.Actions))
+	for i, ua := range u.Actions {
+		a := &acts[i]
+		*a = Action{Name: ua.Name, Access: ua.Access, SupportedBy: ua.SupportedBy,
+			ConditionKeys: ua.ConditionKeys, Description: ua.Description}
+		ba := baseActs[i]
 		if ba != nil {
 			if a.Description == "" {
 				a.Description = ba.Description
 			}
-			a.DependentActions, a.DependentLegacy = slices.Clone(ba.DependentActions), ba.DependentLegacy
+			a.DependentActions, a.DependentLegacy = ba.DependentActions, ba.DependentLegacy
 		}
 		if deps := operationDependents(u, s.Prefix+":"+ua.Name); deps != nil {
 			a.DependentActions, a.DependentLegacy = deps, false
 		}
+		if len(ua.Resources) > 0 {
+			a.Resources = make([]ActionResource, 0, len(ua.Resources))
+		}
 		for _, ur := range ua.Resources {
-			r := ActionResource{Type: rts[strings.ToLower(ur.Type.Name)], Required: ur.Required,
-				ConditionKeys: slices.Clone(ur.ConditionKeys)}
+			r := ActionResource{Type: rts[ur.Type], Required: ur.Required, ConditionKeys: ur.ConditionKeys}
 			if ba != nil {
 				for _, br := range ba.Resources {
 					if strings.EqualFold(br.Type.Name, ur.Type.Name) {
 						r.Required = r.Required || br.Required
 						r.ConditionKeys = unionFold(r.ConditionKeys, br.ConditionKeys)
-						r.DependentActions = slices.Clone(br.DependentActions)
+						r.DependentActions = br.DependentActions
 					}
 				}
 			}
@@ -114,6 +118,24 @@ func mergeService(b, u *Service) *Service {
 		s.Actions = append(s.Actions, a)
 	}
 	return s
+}
+
+// joinFold matches two lists sorted as a DB sorts them (by compareFold of
+// key) and returns, for each element of us, the element of bs with the
+// same case-insensitive key, or the zero value. It runs in linear time.
+func joinFold[T comparable](us, bs []T, key func(T) string) []T {
+	out := make([]T, len(us))
+	j := 0
+	for i, u := range us {
+		k := key(u)
+		for j < len(bs) && compareLower(key(bs[j]), k) < 0 {
+			j++
+		}
+		if j < len(bs) && compareLower(key(bs[j]), k) == 0 {
+			out[i] = bs[j]
+		}
+	}
+	return out
 }
 
 // operationDependents derives dependent actions from AWS's operation table,
@@ -137,9 +159,20 @@ func operationDependents(s *Service, action string) []string {
 	return deps
 }
 
-// unionFold appends the names of extra missing from list (case-insensitive)
-// and sorts the result.
+// unionFold returns a sorted copy of list with the names of extra missing
+// from it (case-insensitive) added, or list itself when nothing is missing.
 func unionFold(list, extra []string) []string {
+	missing := false
+	for _, e := range extra {
+		if !slices.ContainsFunc(list, func(l string) bool { return strings.EqualFold(l, e) }) {
+			missing = true
+			break
+		}
+	}
+	if !missing {
+		return list
+	}
+	list = slices.Clip(slices.Clone(list))
 	for _, e := range extra {
 		if !slices.ContainsFunc(list, func(l string) bool { return strings.EqualFold(l, e) }) {
 			list = append(list, e)

@@ -140,7 +140,12 @@ xdotool type --delay 4 '{"Version": "2012-10-17", "Statement": [{"Effect": "Allw
 change validate-errors start "$right"
 
 xdotool key ctrl+a BackSpace
-xdotool type --delay 4 '{"Statement": [{"Resource": ["arn:aws:s3:::reports/*"], "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"]}], "Version": "2012-10-17"}'
+xdotool type --delay 4 '{"Statement": [{"Effect": "Allow",
+"Action": ["s3:ListBucket", "s3:GetObject"],
+"Resource": ["arn:aws:s3:::reports",
+"arn:aws:s3:::reports/*"],
+"Condition": {"Bool": {"aws:SecureTransport": "true"}}}],
+"Version": "2012-10-17"}'
 change desktop validate-errors "$right"
 
 # --- 3. native menu accelerators --------------------------------------------

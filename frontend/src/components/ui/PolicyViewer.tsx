@@ -19,8 +19,10 @@ export interface PolicyViewerProps {
 
 /** PolicyViewer shows JSON with line numbers and syntax colours; it never evaluates it. */
 export function PolicyViewer({json, label, className}: PolicyViewerProps) {
-  const tokens = useMemo(() => tokenizeJSON(json), [json])
-  const lines = useMemo(() => json.split('\n').length, [json])
+  // A final newline ends the last line; it does not start an empty one.
+  const text = json.endsWith('\n') ? json.slice(0, -1) : json
+  const tokens = useMemo(() => tokenizeJSON(text), [text])
+  const lines = useMemo(() => text.split('\n').length, [text])
   return (
     <figure className={cn('overflow-auto rounded-xl border border-line bg-code', className)} aria-label={label}>
       <div className="flex min-w-max font-mono text-[13px] leading-6">

@@ -116,4 +116,10 @@ describe('PolicyViewer', () => {
     expect(screen.getByText('"2012-10-17"')).toHaveClass('text-tok-string')
     expect(screen.getByRole('figure', {name: 'Canonical policy'})).toHaveTextContent(/^123/)
   })
+
+  it('does not number the empty line after a final newline', () => {
+    render(<PolicyViewer json={'{}\n'} label="p" />)
+    expect(screen.getByTestId('policy-viewer').textContent).toBe('{}')
+    expect(screen.getByRole('figure', {name: 'p'})).toHaveTextContent(/^1\{\}$/)
+  })
 })

@@ -21,7 +21,7 @@ export function ValidatePage() {
     <div className="grid h-full min-h-[520px] grid-cols-1 gap-5 xl:grid-cols-2">
       <Card
         title="Policy"
-        description={path ? <span className="font-mono text-xs">{path}</span> : 'Paste a policy document, or open a file.'}
+        description={path ? <span className="font-mono text-xs break-all">{path}</span> : 'Paste a policy or open a file.'}
         icon={<FileJson2 aria-hidden className="size-5" />}
         className="flex min-h-0 flex-col"
         actions={
@@ -50,7 +50,7 @@ export function ValidatePage() {
 
       <Card
         title="Result"
-        description="Canonical JSON, or every syntax error with its position."
+        description="Canonical JSON, or each error where it is."
         className="flex min-h-0 flex-col"
         actions={
           result &&

@@ -1,0 +1,474 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aegis-iam/aegis/backend/check"
+	"github.com/aegis-iam/aegis/backend/eval"
+	"github.com/aegis-iam/aegis/backend/policy"
+)
+
+// The engine answers "does this policy allow action A?" with the evaluator
+// in unknown-context mode (eval.ModeUnknown): a condition key the request
+// does not carry may hold any value, so the answer is allowed, denied, or
+// allowed if some conditions hold. Deny statements, NotAction and
+// NotResource are therefore handled exactly as AWS evaluates them.
+//
+// The caller is a probe IAM user of a probe account. Its derived keys
+// (aws:username, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType)
+// are known, so "${aws:username}"-scoped statements resolve to the probe's
+// own user, as they would for any caller. KMS keys and roles need their
+// resource policy to allow a request even in the same account; the engine
+// supplies one that delegates to IAM (Principal the probe account's root),
+// so the identity policy alone decides, as it does when the key policy or
+// trust policy delegates to the account.
+const (
+	probeAccount   = "111122223333"
+	probeUserName  = "aegis-probe"
+	probeUser      = "arn:aws:iam::" + probeAccount + ":user/" + probeUserName
+	foreignAccount = "999988887777"
+	// foreignRole is a caller of another account, used to ask resource and
+	// trust policies whether they admit outsiders.
+	foreignRole = "arn:aws:iam::" + foreignAccount + ":role/aegis-probe-external"
+	// sampleFill replaces each wildcard of a Resource pattern when the
+	// engine derives a concrete resource to ask about.
+	sampleFill = "x"
+)
+
+// grant is the engine's answer for one action: the action is allowed on
+// resource, or allowed there if conditions hold.
+type grant struct {
+	action     string
+	resource   string // the request resource
+	scope      string // how the policy names it: the Resource pattern sampled, or "*"
+	all        bool                // allowed with Resource "*": every resource
+	conditions []eval.ConditionRef // non-empty: allowed only if these hold
+	stmt       *policy.Statement   // the Allow statement that grants it
+}
+
+func (g *grant) conditioned() bool { return len(g.conditions) > 0 }
+
+func (g *grant) exposure() check.Exposure {
+	return check.Exposure{AllResources: g.all, Conditioned: g.conditioned()}
+}
+
+// where describes the scope of the grant for a message.
+func (g *grant) where() string {
+	s := "on all resources"
+	if !g.all {
+		s = "on " + g.scope
+	}
+	if g.conditioned() {
+		s += " if " + describeConditions(g.conditions)
+	}
+	return s
+}
+
+// engineStatement is a statement prepared for the engine's quick
+// pre-filter: lower-cased action patterns and sample resources.
+type engineStatement struct {
+	src     *policy.Statement
+	allow   bool
+	not     bool     // NotAction
+	actions []string // lower-cased patterns
+	samples []sample // concrete resources derived from Resource patterns
+}
+
+// sample is a concrete resource derived from a Resource pattern.
+type sample struct{ pattern, resource string }
+
+// matches reports whether the statement's Action or NotAction element
+// applies to action (lower-case). It is a pre-filter: the evaluator decides.
+func (s *engineStatement) matches(action string) bool {
+	for _, p := range s.actions {
+		if policy.Glob(p, action) {
+			return !s.not
+		}
+	}
+	return s.not
+}
+
+// engine evaluates one identity-style policy. It memoizes per action, so
+// rules asking about the same action pay once.
+type engine struct {
+	doc   *policy.Document
+	in    eval.Input
+	ev    eval.Evaluator
+	stmts []engineStatement
+	memo  map[string]*grant
+}
+
+// newEngine prepares the pass's policy for evaluation, or returns nil when it
+// cannot be compiled (the syntax rules report why).
+func newEngine(p *check.Pass) *engine {
+	if p.Doc == nil {
+		return nil
+	}
+	pol, err := p.Compiled()
+	if err != nil {
+		return nil
+	}
+	deleg, err := eval.Compile("aegis-delegate-to-account", delegatingPolicy())
+	if err != nil {
+		return nil
+	}
+	e := &engine{doc: p.Doc, in: eval.Input{Identity: []*eval.Policy{pol}, Resource: deleg}, memo: map[string]*grant{}}
+	for _, st := range p.Doc.Statements {
+		es := engineStatement{src: st, allow: st.Effect == policy.EffectAllow}
+		list := st.Action
+		if st.NotAction != nil {
+			es.not, list = true, st.NotAction
+		}
+		for _, v := range list.Strings() {
+			es.actions = append(es.actions, strings.ToLower(v))
+		}
+		if st.Resource != nil {
+			for _, v := range st.Resource.Strings() {
+				if v != "*" {
+					es.samples = append(es.samples, sample{v, sampleResource(v)})
+				}
+			}
+		}
+		e.stmts = append(e.stmts, es)
+	}
+	return e
+}
+
+// delegatingPolicy is the resource policy the engine stands in for a KMS key
+// policy or role trust policy: it delegates to the probe account's IAM.
+func delegatingPolicy() *policy.Document {
+	list := func(s string) *policy.List { return &policy.List{Values: []policy.Value{{Text: s}}} }
+	return &policy.Document{
+		Version: policy.Value{Text: "2012-10-17"},
+		Statements: []*policy.Statement{{
+			Effect:    policy.EffectAllow,
+			Principal: &policy.Principal{AWS: list("arn:aws:iam::" + probeAccount + ":root")},
+			Action:    list("*"),
+			Resource:  list("*"),
+		}},
+	}
+}
+
+// sampleResource turns a Resource pattern into a concrete ARN it matches:
+// ${aws:username} becomes the probe's user name, other variables and
+// wildcards a filler. The variables stay meaningful to the evaluator, which
+// resolves the pattern against the probe's context.
+func sampleResource(pattern string) string {
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; c {
+		case '*', '?':
+			b.WriteString(sampleFill)
+		case '$':
+			end := strings.IndexByte(pattern[i:], '}')
+			if i+1 < len(pattern) && pattern[i+1] == '{' && end > 0 {
+				if strings.EqualFold(pattern[i:i+end+1], "${aws:username}") {
+					b.WriteString(probeUserName)
+				} else {
+					b.WriteString(sampleFill)
+				}
+				i += end
+				continue
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// reachable reports whether some Allow statement's action element applies
+// to action (lower-case): the cheap pre-filter before any evaluation.
+func (e *engine) reachable(action string) bool {
+	for i := range e.stmts {
+		if e.stmts[i].allow && e.stmts[i].matches(action) {
+			return true
+		}
+	}
+	return false
+}
+
+// allowed returns how the policy grants action on any resource: on "*"
+// first, else on a resource sampled from the Allow statements that name the
+// action; unconditional grants win over conditional ones. nil means denied
+// everywhere.
+func (e *engine) allowed(action string) *grant {
+	key := strings.ToLower(action)
+	if g, ok := e.memo[key]; ok {
+		return g
+	}
+	var best *grant
+	if e.reachable(key) {
+		best = e.ask(action, sample{"*", "*"})
+		for i := range e.stmts {
+			if best != nil && !best.conditioned() {
+				break
+			}
+			st := &e.stmts[i]
+			if !st.allow || !st.matches(key) {
+				continue
+			}
+			for _, res := range st.samples {
+				if g := e.ask(action, res); g != nil && (best == nil || best.conditioned() && !g.conditioned()) {
+					best = g
+				}
+			}
+		}
+	}
+	e.memo[key] = best
+	return best
+}
+
+// allowedOn returns how the policy grants action on one resource, or nil.
+func (e *engine) allowedOn(action, resource string) *grant {
+	if !e.reachable(strings.ToLower(action)) {
+		return nil
+	}
+	return e.ask(action, sample{resource, resource})
+}
+
+// ask evaluates one request as the probe user.
+func (e *engine) ask(action string, res sample) *grant {
+	r, err := e.ev.Evaluate(&e.in, &eval.Request{Principal: probeUser, Action: action, Resource: res.resource}, eval.ModeUnknown)
+	if err != nil || (r.Decision != eval.Allowed && r.Decision != eval.Conditional) {
+		return nil
+	}
+	g := &grant{action: action, resource: res.resource, scope: res.pattern, all: res.resource == "*"}
+	if r.Decision == eval.Conditional {
+		g.conditions = append([]eval.ConditionRef(nil), r.Conditions...)
+	}
+	for _, m := range r.Matched {
+		if m.Layer == eval.LayerIdentity && m.Effect == policy.EffectAllow && m.Statement < len(e.doc.Statements) {
+			g.stmt = e.doc.Statements[m.Statement]
+			break
+		}
+	}
+	return g
+}
+
+// allowedAll asks allowed for each action and returns the grants, or nil
+// unless every action is granted.
+func (e *engine) allowedAll(actions []string) []*grant {
+	out := make([]*grant, 0, len(actions))
+	for _, a := range actions {
+		g := e.allowed(a)
+		if g == nil {
+			return nil
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// describeConditions renders the conditions a grant depends on, e.g.
+// `aws:MultiFactorAuthPresent Bool [true]`. Deny-side conditions read
+// "unless ...", since the Deny must not apply.
+func describeConditions(cs []eval.ConditionRef) string {
+	parts := make([]string, 0, len(cs))
+	for _, c := range cs {
+		s := fmt.Sprintf("%s %s %v", c.Key, c.Operator, c.Values)
+		if c.Operator == "Resource" {
+			s = fmt.Sprintf("resource %s resolves with %s", strings.Join(c.Values, ", "), c.Key)
+		}
+		if c.Effect == policy.EffectDeny {
+			s = "not (" + s + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " and ")
+}
+
+// hasConditionKey reports whether one of cs tests a key among keys
+// (case-insensitive).
+func hasConditionKey(cs []eval.ConditionRef, keys ...string) bool {
+	for _, c := range cs {
+		for _, k := range keys {
+			if strings.EqualFold(c.Key, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// actionPos locates the element of st that grants action: the matching
+// Action value, or the NotAction element.
+func actionPos(st *policy.Statement, action string) (policy.Pos, string) {
+	if st == nil {
+		return policy.Pos{}, ""
+	}
+	if st.NotAction != nil {
+		return st.NotAction.Pos, "NotAction"
+	}
+	if st.Action == nil {
+		return st.Pos, ""
+	}
+	lower := strings.ToLower(action)
+	for _, v := range st.Action.Values {
+		if policy.Glob(strings.ToLower(v.Text), lower) {
+			return v.Pos, "Action"
+		}
+	}
+	return st.Action.Pos, "Action"
+}
+
+// reportGrant reports a finding at the element granting g.
+func reportGrant(p *check.Pass, g *grant, message, remediation string) {
+	reportGrantSeverity(p, p.Rule().Severity, g, message, remediation)
+}
+
+func reportGrantSeverity(p *check.Pass, sev check.Severity, g *grant, message, remediation string) {
+	pos, elem := actionPos(g.stmt, g.action)
+	p.ReportSeverity(sev, g.stmt, pos, elem, message, remediation, g.exposure())
+}
+
+// identityKinds are the policy kinds that grant permissions to the
+// principal they are attached to.
+func identityKinds() []policy.Kind { return []policy.Kind{policy.KindIdentity, policy.KindAny} }
+
+// actionNames returns the full names of grants' actions.
+func actionNames(gs []*grant) []string {
+	out := make([]string, len(gs))
+	for i, g := range gs {
+		out[i] = g.action
+	}
+	return out
+}
+
+// quoteJoin writes actions as a JSON array body: "a", "b".
+func quoteJoin(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// frameworkIDs maps the short names used in rule metadata to the compliance
+// catalogue IDs of backend/compliance/frameworks.
+func frameworkID(short string) string {
+	switch short {
+	case "nist":
+		return "nist-800-53-r5"
+	case "pci":
+		return "pci-dss-4.0"
+	case "cis":
+		return "cis-aws"
+	}
+	return short // hipaa, soc2, gdpr
+}
+
+// ctrls builds a rule's Controls from lines "FRAMEWORK ID ID...", e.g.
+// ctrls("nist AC-6 AC-6(10)", "pci 7.2.2"). GDPR IDs are written "Art.25".
+func ctrls(lines ...string) []check.Control {
+	var out []check.Control
+	for _, l := range lines {
+		f := strings.Fields(l)
+		for _, id := range f[1:] {
+			out = append(out, check.Control{Framework: frameworkID(f[0]), ID: strings.Replace(id, "Art.", "Art. ", 1)})
+		}
+	}
+	return out
+}
+
+// resourceEngine evaluates a resource-based policy (bucket, key, queue or
+// role trust policy) for callers outside the policy's account: each caller's
+// own account lets it do anything (an allow-all identity policy), so the
+// resource policy alone decides.
+type resourceEngine struct {
+	doc *policy.Document
+	in  eval.Input
+	ev  eval.Evaluator
+}
+
+// resourceAnswer is what a resource policy says to one caller.
+type resourceAnswer struct {
+	conditions []eval.ConditionRef // non-empty: allowed only if these hold
+	stmt       *policy.Statement   // the Allow statement that admits the caller
+}
+
+func newResourceEngine(p *check.Pass) *resourceEngine {
+	if p.Doc == nil {
+		return nil
+	}
+	pol, err := p.Compiled()
+	if err != nil {
+		return nil
+	}
+	list := func(s string) *policy.List { return &policy.List{Values: []policy.Value{{Text: s}}} }
+	all, err := eval.Compile("aegis-caller-allows-all", &policy.Document{
+		Version:    policy.Value{Text: "2012-10-17"},
+		Statements: []*policy.Statement{{Effect: policy.EffectAllow, Action: list("*"), Resource: list("*")}},
+	})
+	if err != nil {
+		return nil
+	}
+	return &resourceEngine{doc: p.Doc, in: eval.Input{Resource: pol, Identity: []*eval.Policy{all}}}
+}
+
+// ask evaluates one request; nil means denied.
+func (e *resourceEngine) ask(principal, action, resource string) *resourceAnswer {
+	r, err := e.ev.Evaluate(&e.in, &eval.Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: probeAccount}, eval.ModeUnknown)
+	if err != nil || (r.Decision != eval.Allowed && r.Decision != eval.Conditional) {
+		return nil
+	}
+	a := &resourceAnswer{}
+	if r.Decision == eval.Conditional {
+		a.conditions = append([]eval.ConditionRef(nil), r.Conditions...)
+	}
+	for _, m := range r.Matched {
+		if m.Layer == eval.LayerResource && m.Effect == policy.EffectAllow && m.Statement < len(e.doc.Statements) {
+			a.stmt = e.doc.Statements[m.Statement]
+			break
+		}
+	}
+	if a.stmt == nil {
+		return nil // granted by the caller's own account, not by this policy
+	}
+	return a
+}
+
+// conditionKeys returns the keys a statement's Condition tests, lower-cased.
+func conditionKeys(st *policy.Statement) map[string]bool {
+	keys := map[string]bool{}
+	for _, b := range st.Condition {
+		for _, e := range b.Entries {
+			keys[strings.ToLower(e.Key.Text)] = true
+		}
+	}
+	return keys
+}
+
+// hasAnyKey reports whether keys holds one of want (lower-case; a trailing
+// "/" matches any key with that prefix, for tag keys).
+func hasAnyKey(keys map[string]bool, want ...string) bool {
+	for k := range keys {
+		for _, w := range want {
+			if k == w || strings.HasSuffix(w, "/") && strings.HasPrefix(k, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// conditionValues returns the values a statement's Condition gives key
+// (case-insensitive) under positive operators (not StringNot..., not
+// Null), with their positions.
+func conditionValues(st *policy.Statement, key string) []policy.Value {
+	var out []policy.Value
+	for _, b := range st.Condition {
+		op := strings.ToLower(b.Operator.Text)
+		if strings.Contains(op, "not") || strings.HasPrefix(op, "null") {
+			continue
+		}
+		for _, e := range b.Entries {
+			if strings.EqualFold(e.Key.Text, key) && e.Values != nil {
+				out = append(out, e.Values.Values...)
+			}
+		}
+	}
+	return out
+}
