@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/aegis-iam/aegis/backend/app"
@@ -22,6 +23,7 @@ type desktop struct {
 	started time.Time // when main began: the cold-start clock
 	logger  *slog.Logger
 	window  app.WindowState // as saved by the last run
+	theme   string          // as saved by the last run: system, dark or light
 }
 
 func newDesktop(svc *services, closeDB func() error, version string, started time.Time, logger *slog.Logger) *desktop {
@@ -29,9 +31,18 @@ func newDesktop(svc *services, closeDB func() error, version string, started tim
 	if s, err := svc.settings.Get(); err != nil {
 		logger.Warn("window state not restored", "err", err)
 	} else {
-		d.window = s.Window
+		d.window, d.theme = s.Window, s.Theme
 	}
 	return d
+}
+
+// background is the window colour before the page paints, matching the
+// page's own background so a dark-themed start does not flash white.
+func (d *desktop) background() *options.RGBA {
+	if d.theme == "dark" {
+		return &options.RGBA{R: 11, G: 16, B: 32, A: 255}
+	}
+	return &options.RGBA{R: 241, G: 245, B: 255, A: 255}
 }
 
 func (d *desktop) startup(ctx context.Context) {

@@ -73,7 +73,7 @@ func run(started time.Time, logger *slog.Logger) error {
 		MinWidth:         minWidth,
 		MinHeight:        minHeight,
 		WindowStartState: startState(window.Maximised),
-		BackgroundColour: &options.RGBA{R: 241, G: 245, B: 255, A: 255},
+		BackgroundColour: d.background(),
 		AssetServer:      &assetserver.Options{Assets: assets},
 		Menu:             d.menu(),
 		OnStartup:        d.startup,

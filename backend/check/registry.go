@@ -22,6 +22,29 @@ type Input struct {
 	compileOnce sync.Once
 	compiled    *eval.Policy
 	compileErr  error
+
+	memoMu sync.Mutex
+	memo   map[any]any
+}
+
+// Memo returns the value stored under key for this input, calling build to
+// create it on first use, so the rules of one run share per-input analyses
+// (an evaluation engine, expanded statements) instead of redoing them.
+// Keys should be values of an unexported type of the calling package.
+// Registry.Run runs rules one after another, so a memoized value is used by
+// one rule at a time.
+func (in *Input) Memo(key any, build func() any) any {
+	in.memoMu.Lock()
+	defer in.memoMu.Unlock()
+	if v, ok := in.memo[key]; ok {
+		return v
+	}
+	if in.memo == nil {
+		in.memo = map[any]any{}
+	}
+	v := build()
+	in.memo[key] = v
+	return v
 }
 
 // Compiled returns the document compiled for the evaluator, compiling it on

@@ -159,3 +159,17 @@ func reportRates(b *testing.B, cpuStart time.Duration, unit string) {
 		b.ReportMetric(float64(b.N)/d.Seconds(), unit+"/cpu-s")
 	}
 }
+
+// BenchmarkContainsReadOnlyAccess compares ReadOnlyAccess with a
+// scoped-down copy of itself.
+func BenchmarkContainsReadOnlyAccess(b *testing.B) {
+	db := embeddedDB(b)
+	oldP := managedSet(b, "ReadOnlyAccess")
+	newP, err := Compile("scoped", scopeDown(oldP[0].Doc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		Contains(db, oldP, []*Policy{newP})
+	}
+}

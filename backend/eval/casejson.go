@@ -571,3 +571,43 @@ func appendJSONString(buf []byte, s string) []byte {
 	}
 	return append(buf, '"')
 }
+
+// DecodeUsage decodes a usage list: a JSON array of {"action", "resource",
+// "context"} objects, context as in a simulate case.
+func DecodeUsage(data []byte) ([]UsageRow, error) {
+	s := &caseScanner{b: data}
+	var rows []UsageRow
+	err := s.array(func(i int) error {
+		var row UsageRow
+		err := s.object(func(key string) error {
+			var err error
+			switch key {
+			case "action":
+				row.Action, err = s.str()
+			case "resource":
+				row.Resource, err = s.str()
+			case "context":
+				err = s.object(func(k string) error {
+					v, err := s.contextValue(k)
+					row.Context.Set(k, v...)
+					return err
+				})
+			default:
+				err = s.errorf("usage row %d: unknown field %q (want action, resource, context)", i, key)
+			}
+			return err
+		})
+		if err == nil && (row.Action == "" || row.Resource == "") {
+			err = fmt.Errorf("usage row %d: action and resource are required", i)
+		}
+		rows = append(rows, row)
+		return err
+	})
+	if err == nil && s.peek() != 0 {
+		err = s.errorf("more than one JSON value")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("invalid usage list: %w", err)
+	}
+	return rows, nil
+}

@@ -71,7 +71,7 @@ const maxReasons = 20
 // NEW does not repeat, union coverage that needs conditions, and patterns
 // with policy variables give PossiblyNewAccess.
 func Contains(db *iamdb.DB, oldSet, newSet []*Policy) *Containment {
-	c := &checker{db: db, old: splitSet(oldSet), new: splitSet(newSet), memo: map[string]checkOutcome{}}
+	c := &checker{db: db, old: splitSet(oldSet), new: splitSet(newSet), memo: map[string]checkOutcome{}, incl: map[[2]string]bool{}, gaveUp: map[int]string{}}
 	res := &Containment{}
 	reasons := map[string]bool{}
 	// The actions some NEW Allow can grant, found through the database's
@@ -233,6 +233,59 @@ type checker struct {
 	db       *iamdb.DB
 	old, new policySet
 	memo     map[string]checkOutcome
+	incl     map[[2]string]bool // globIncluded results
+	// gaveUp marks NEW statements whose resource comparison exceeded the
+	// search bound once: later actions reuse that answer.
+	gaveUp map[int]string
+}
+
+// included is a cached globIncluded.
+func (c *checker) included(a, b string) bool {
+	k := [2]string{a, b}
+	v, ok := c.incl[k]
+	if !ok {
+		v = globIncluded(a, b)
+		c.incl[k] = v
+	}
+	return v
+}
+
+// patternwise reports whether each of s's resource patterns lies within
+// one pattern of one candidate: the common case, decided without the
+// action's ARN formats.
+func (c *checker) patternwise(s ref, cands []ref) bool {
+	if s.st.notRes {
+		return false
+	}
+	pats := s.st.resPatterns()
+	if s.st.anyRes {
+		pats = []string{"*"}
+	}
+	for _, p := range pats {
+		found := false
+		for _, t := range cands {
+			if t.st.anyRes {
+				found = true
+				break
+			}
+			if t.st.notRes {
+				continue
+			}
+			for i := range t.st.res {
+				if c.included(p, t.st.res[i].raw) {
+					found = true
+					break
+				}
+			}
+			if found {
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 type checkOutcome struct {
@@ -300,12 +353,18 @@ func (c *checker) check(a *iamdb.Action, s ref, env *actionEnv) checkOutcome {
 			oldCond = append(oldCond, d)
 		}
 	}
+	if reason, ok := c.gaveUp[s.id]; ok {
+		return checkOutcome{verdict: PossiblyNewAccess, reason: reason}
+	}
 	key := c.memoKey(s, cands, newUncond, oldUncond, oldCond, env)
 	if out, ok := c.memo[key]; ok {
 		return c.counterexample(a, s, out)
 	}
 	out := c.decide(s, cands, newUncond, oldUncond, oldCond, env)
 	c.memo[key] = out
+	if out.verdict == PossiblyNewAccess && out.reason == tooComplex(s) {
+		c.gaveUp[s.id] = out.reason
+	}
 	return c.counterexample(a, s, out)
 }
 
@@ -342,6 +401,9 @@ func (c *checker) decide(s ref, cands, newUncond, oldUncond, oldCond []ref, env 
 	}
 	if env.wildcardOnly {
 		return c.decideStar(s, cands, newUncond, oldUncond, oldCond)
+	}
+	if len(oldUncond) == 0 && len(oldCond) == 0 && c.patternwise(s, cands) {
+		return checkOutcome{verdict: NoNewAccess}
 	}
 	var g globSearch
 	sg := addStatement(&g, s.st)
@@ -382,7 +444,7 @@ func (c *checker) decide(s ref, cands, newUncond, oldUncond, oldCond []ref, env 
 	}
 	w, found, decided := g.find(func(set bitset) bool { return newSide(set) && !oldSide(set) })
 	if !decided {
-		return checkOutcome{verdict: PossiblyNewAccess, reason: fmt.Sprintf("%s: the resource patterns are too complex to compare", s.name())}
+		return checkOutcome{verdict: PossiblyNewAccess, reason: tooComplex(s)}
 	}
 	if found {
 		return checkOutcome{verdict: NewAccess, reason: w}
@@ -397,6 +459,10 @@ func (c *checker) decide(s ref, cands, newUncond, oldUncond, oldCond []ref, env 
 		})
 		return found || !decided
 	})
+}
+
+func tooComplex(s ref) string {
+	return fmt.Sprintf("%s: the resource patterns are too complex to compare", s.name())
 }
 
 // decideStar handles actions without resource types: the request's

@@ -93,7 +93,7 @@ func (g *globSearch) accepts(grp int, s bitset) bool {
 }
 
 // maxGlobStates bounds the search; beyond it the answer is "undecided".
-const maxGlobStates = 20000
+const maxGlobStates = 5000
 
 // find returns the shortest string w for which accept(w's state) holds.
 // found is false when no string does; decided is false when the search hit

@@ -378,3 +378,50 @@ func prepare(req *Request, mode Mode, p *prepared, ctx *Context, cc *callerCache
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
+
+// MarshalJSON writes the context as an object: each key with its value, or
+// an array when it has none or several.
+func (c Context) MarshalJSON() ([]byte, error) {
+	keys := make([]contextEntry, len(c.entries))
+	copy(keys, c.entries)
+	sort.Slice(keys, func(i, j int) bool { return keys[i].name < keys[j].name })
+	buf := []byte{'{'}
+	for i, e := range keys {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendJSONString(buf, e.name)
+		buf = append(buf, ':')
+		if len(e.values) == 1 {
+			buf = appendJSONString(buf, e.values[0])
+			continue
+		}
+		buf = append(buf, '[')
+		for j, v := range e.values {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendJSONString(buf, v)
+		}
+		buf = append(buf, ']')
+	}
+	return append(buf, '}'), nil
+}
+
+// MarshalJSON writes the request in the simulate case format.
+func (r *Request) MarshalJSON() ([]byte, error) {
+	ctx, _ := r.Context.MarshalJSON()
+	buf := []byte(`{"principal":`)
+	buf = appendJSONString(buf, r.Principal)
+	buf = append(buf, `,"action":`...)
+	buf = appendJSONString(buf, r.Action)
+	buf = append(buf, `,"resource":`...)
+	buf = appendJSONString(buf, r.Resource)
+	if r.ResourceAccount != "" {
+		buf = append(buf, `,"resourceAccount":`...)
+		buf = appendJSONString(buf, r.ResourceAccount)
+	}
+	buf = append(buf, `,"context":`...)
+	buf = append(buf, ctx...)
+	return append(buf, '}'), nil
+}

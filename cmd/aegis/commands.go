@@ -10,5 +10,7 @@ func subcommands(env *Env) []*cobra.Command {
 		newFmtCmd(env),
 		newDataCmd(env),
 		newSimulateCmd(env),
+		newDiffCmd(env),
+		newValidateCmd(env),
 	}
 }

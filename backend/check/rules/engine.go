@@ -2,7 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aegis-iam/aegis/backend/check"
 	"github.com/aegis-iam/aegis/backend/eval"
@@ -116,13 +118,31 @@ type engine struct {
 	doc   *policy.Document
 	in    eval.Input
 	ev    eval.Evaluator
-	stmts []engineStatement
-	memo  map[string]*grant
+	stmts   []engineStatement
+	memo    map[string]*grant // allowed, by action
+	memoAll map[string]*grant // onAll, by action
+	// services holds the lower-case service prefixes Allow statements
+	// name; anyService is set when one names every service ("*", "*:*",
+	// a wildcard prefix, or NotAction).
+	services   map[string]bool
+	anyService bool
 }
 
-// newEngine prepares the pass's policy for evaluation, or returns nil when it
-// cannot be compiled (the syntax rules report why).
+// memo keys of the engines shared by the rules of one run.
+type (
+	engineKey         struct{}
+	resourceEngineKey struct{}
+)
+
+// newEngine returns the engine of the pass's policy, built once per input
+// and shared by every rule of the run, or nil when the policy cannot be
+// compiled (the syntax rules report why).
 func newEngine(p *check.Pass) *engine {
+	e, _ := p.Memo(engineKey{}, func() any { return buildEngine(p) }).(*engine)
+	return e
+}
+
+func buildEngine(p *check.Pass) *engine {
 	if p.Doc == nil {
 		return nil
 	}
@@ -134,9 +154,13 @@ func newEngine(p *check.Pass) *engine {
 	if err != nil {
 		return nil
 	}
-	e := &engine{doc: p.Doc, in: eval.Input{Identity: []*eval.Policy{pol}, Resource: deleg}, memo: map[string]*grant{}}
+	e := &engine{doc: p.Doc, in: eval.Input{Identity: []*eval.Policy{pol}, Resource: deleg}, memo: map[string]*grant{}, memoAll: map[string]*grant{}}
+	e.services = map[string]bool{}
 	for _, st := range p.Doc.Statements {
 		es := newEngineStatement(st)
+		if es.allow {
+			e.noteServices(es)
+		}
 		e.stmts = append(e.stmts, es)
 	}
 	return e
@@ -186,15 +210,35 @@ func sampleResource(pattern string) string {
 	return b.String()
 }
 
-// reachable reports whether some Allow statement's action element applies
-// to action (lower-case): the cheap pre-filter before any evaluation.
-func (e *engine) reachable(action string) bool {
-	for i := range e.stmts {
-		if e.stmts[i].allow && e.stmts[i].matches(action) {
-			return true
-		}
+// noteServices records the services an Allow statement can reach.
+func (e *engine) noteServices(es engineStatement) {
+	if es.not {
+		e.anyService = true
+		return
 	}
-	return false
+	for _, a := range es.actions {
+		svc, _, ok := strings.Cut(a, ":")
+		if !ok || strings.ContainsAny(svc, "*?") {
+			e.anyService = true
+			return
+		}
+		e.services[svc] = true
+	}
+}
+
+// reachesService reports whether an Allow statement may name an action of
+// the service (lower-case prefix).
+func (e *engine) reachesService(svc string) bool {
+	return e.anyService || e.services[svc]
+}
+
+// reachable reports whether some Allow statement can name an action of
+// action's service: the cheap pre-filter before any evaluation (the
+// compiled evaluator matches actions faster than a second matcher could).
+// Service prefixes are lower-case in IAM, so no case folding is needed.
+func (e *engine) reachable(action string) bool {
+	svc, _, _ := strings.Cut(action, ":")
+	return e.reachesService(svc)
 }
 
 // allowed returns how the policy grants action on any resource: on "*"
@@ -202,13 +246,14 @@ func (e *engine) reachable(action string) bool {
 // action; unconditional grants win over conditional ones. nil means denied
 // everywhere.
 func (e *engine) allowed(action string) *grant {
-	key := strings.ToLower(action)
-	if g, ok := e.memo[key]; ok {
+	// Callers spell actions as the IAM database does, so the memo is keyed
+	// by the name as given.
+	if g, ok := e.memo[action]; ok {
 		return g
 	}
-	var best *grant
-	if e.reachable(key) {
-		best = e.ask(action, sample{"*", "*"})
+	best := e.onAll(action)
+	if e.reachable(action) {
+		key := strings.ToLower(action)
 		for i := range e.stmts {
 			if best != nil && !best.conditioned() {
 				break
@@ -224,13 +269,27 @@ func (e *engine) allowed(action string) *grant {
 			}
 		}
 	}
-	e.memo[key] = best
+	e.memo[action] = best
 	return best
+}
+
+// onAll returns how the policy grants action on every resource (Resource
+// "*"), or nil: what rules about unconstrained permissions ask.
+func (e *engine) onAll(action string) *grant {
+	if g, ok := e.memoAll[action]; ok {
+		return g
+	}
+	var g *grant
+	if e.reachable(action) {
+		g = e.ask(action, sample{"*", "*"})
+	}
+	e.memoAll[action] = g
+	return g
 }
 
 // allowedOn returns how the policy grants action on one resource, or nil.
 func (e *engine) allowedOn(action, resource string) *grant {
-	if !e.reachable(strings.ToLower(action)) {
+	if !e.reachable(action) {
 		return nil
 	}
 	return e.ask(action, sample{resource, resource})
@@ -243,15 +302,9 @@ func (e *engine) ask(action string, res sample) *grant {
 		return nil
 	}
 	g := &grant{action: action, resource: res.resource, scope: res.pattern, all: res.resource == "*"}
-	if r.Decision == eval.Conditional {
-		g.conditions = append([]eval.ConditionRef(nil), r.Conditions...)
-	}
-	for _, m := range r.Matched {
-		if m.Layer == eval.LayerIdentity && m.Effect == policy.EffectAllow && m.Statement < len(e.doc.Statements) {
-			g.stmt = e.doc.Statements[m.Statement]
-			break
-		}
-	}
+	var idx int
+	g.stmt, idx = pickAllow(r, eval.LayerIdentity, e.doc, nil)
+	g.conditions = ownConditions(r, eval.LayerIdentity, idx)
 	return g
 }
 
@@ -396,7 +449,14 @@ type resourceAnswer struct {
 	stmt       *policy.Statement   // the Allow statement that admits the caller
 }
 
+// newResourceEngine returns the resource-policy engine of the pass's
+// policy, built once per input.
 func newResourceEngine(p *check.Pass) *resourceEngine {
+	e, _ := p.Memo(resourceEngineKey{}, func() any { return buildResourceEngine(p) }).(*resourceEngine)
+	return e
+}
+
+func buildResourceEngine(p *check.Pass) *resourceEngine {
 	if p.Doc == nil {
 		return nil
 	}
@@ -415,24 +475,20 @@ func newResourceEngine(p *check.Pass) *resourceEngine {
 	return &resourceEngine{doc: p.Doc, in: eval.Input{Resource: pol, Identity: []*eval.Policy{all}}}
 }
 
-// ask evaluates one request; nil means denied.
-func (e *resourceEngine) ask(principal, action, resource string) *resourceAnswer {
+// ask evaluates one request; nil means denied. want, when not nil, is the
+// statement whose grant the caller asks about: the answer is nil unless
+// that statement admits the request.
+func (e *resourceEngine) ask(principal, action, resource string, want *policy.Statement) *resourceAnswer {
 	r, err := e.ev.Evaluate(&e.in, &eval.Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: probeAccount}, eval.ModeUnknown)
 	if err != nil || (r.Decision != eval.Allowed && r.Decision != eval.Conditional) {
 		return nil
 	}
 	a := &resourceAnswer{}
-	if r.Decision == eval.Conditional {
-		a.conditions = append([]eval.ConditionRef(nil), r.Conditions...)
-	}
-	for _, m := range r.Matched {
-		if m.Layer == eval.LayerResource && m.Effect == policy.EffectAllow && m.Statement < len(e.doc.Statements) {
-			a.stmt = e.doc.Statements[m.Statement]
-			break
-		}
-	}
+	var idx int
+	a.stmt, idx = pickAllow(r, eval.LayerResource, e.doc, want)
+	a.conditions = ownConditions(r, eval.LayerResource, idx)
 	if a.stmt == nil {
-		return nil // granted by the caller's own account, not by this policy
+		return nil // granted by the caller's own account or another statement, not by the one asked about
 	}
 	return a
 }
@@ -507,22 +563,56 @@ func statementActions(db *iamdb.DB, st *policy.Statement) []*iamdb.Action {
 	return out
 }
 
-// grantedActions returns the actions of the database that pass keep and
-// that some Allow statement names, each with the engine's grant, in
-// database order. Each statement is expanded once.
-func (e *engine) grantedActions(db *iamdb.DB, keep func(*iamdb.Action) bool) []*grant {
-	seen := map[*iamdb.Action]bool{}
-	var out []*grant
-	for i := range e.stmts {
-		if !e.stmts[i].allow {
-			continue
-		}
-		for _, a := range statementActions(db, e.stmts[i].src) {
-			if seen[a] || !keep(a) {
-				continue
+// actionIndex lists a subset of the database's actions by lower-case
+// service prefix. A rule builds it once per database (the registry's
+// lifetime), not per policy.
+type actionIndex struct {
+	keep  func(*iamdb.Action) bool
+	mu    sync.Mutex
+	db    *iamdb.DB
+	bySvc map[string][]*iamdb.Action
+}
+
+func newActionIndex(keep func(*iamdb.Action) bool) *actionIndex { return &actionIndex{keep: keep} }
+
+// of returns the index for db, building it on first use.
+func (x *actionIndex) of(db *iamdb.DB) map[string][]*iamdb.Action {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.db != db {
+		x.db, x.bySvc = db, map[string][]*iamdb.Action{}
+		for _, svc := range db.Services() {
+			for _, a := range svc.Actions {
+				if x.keep(a) {
+					k := strings.ToLower(svc.Prefix)
+					x.bySvc[k] = append(x.bySvc[k], a)
+				}
 			}
-			seen[a] = true
-			if g := e.allowed(a.FullName()); g != nil {
+		}
+	}
+	return x.bySvc
+}
+
+// grantedActions returns the indexed actions the policy grants on every
+// resource, each with the engine's grant. Services no Allow statement can
+// name are skipped whole.
+func (e *engine) grantedActions(db *iamdb.DB, idx *actionIndex) []*grant {
+	bySvc := idx.of(db)
+	var svcs []string
+	if e.anyService {
+		for svc := range bySvc {
+			svcs = append(svcs, svc)
+		}
+	} else {
+		for svc := range e.services {
+			svcs = append(svcs, svc)
+		}
+	}
+	sort.Strings(svcs)
+	var out []*grant
+	for _, svc := range svcs {
+		for _, a := range bySvc[svc] {
+			if g := e.onAll(a.FullName()); g != nil {
 				out = append(out, g)
 			}
 		}
@@ -553,4 +643,100 @@ func summarize(names []string, n int) string {
 		return strings.Join(names, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
+// sameAccountAdmin is an administrator of the resource's own account.
+const sameAccountAdmin = "arn:aws:iam::" + probeAccount + ":role/aegis-probe-admin"
+
+// denies returns the resource-policy statement that explicitly denies the
+// request, or nil.
+func (e *resourceEngine) denies(principal, action, resource string) *policy.Statement {
+	r, err := e.ev.Evaluate(&e.in, &eval.Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: probeAccount}, eval.ModeUnknown)
+	if err != nil || r.Decision != eval.ExplicitDeny {
+		return nil
+	}
+	for _, m := range r.Matched {
+		if m.Layer == eval.LayerResource && m.Effect == policy.EffectDeny && !m.Conditional && m.Statement < len(e.doc.Statements) {
+			return e.doc.Statements[m.Statement]
+		}
+	}
+	return nil
+}
+
+// pickAllow returns the Allow statement of layer l that grants r — want if
+// it is among them, else the first; with its index (-1 when none).
+func pickAllow(r *eval.Result, l eval.Layer, doc *policy.Document, want *policy.Statement) (*policy.Statement, int) {
+	var first *policy.Statement
+	idx := -1
+	for _, m := range r.Matched {
+		if m.Layer != l || m.Effect != policy.EffectAllow || m.Statement >= len(doc.Statements) {
+			continue
+		}
+		st := doc.Statements[m.Statement]
+		if want != nil && st == want {
+			return st, m.Statement
+		}
+		if first == nil {
+			first, idx = st, m.Statement
+		}
+	}
+	if want != nil {
+		return nil, -1
+	}
+	return first, idx
+}
+
+// ownConditions keeps, of a conditional result's conditions, those of the
+// Allow statement idx of layer l and those of every Deny: the conditions
+// under which that statement grants the request. (The result's list joins
+// the alternatives of every conditional Allow.)
+func ownConditions(r *eval.Result, l eval.Layer, idx int) []eval.ConditionRef {
+	if r.Decision != eval.Conditional {
+		return nil
+	}
+	var out []eval.ConditionRef
+	for _, c := range r.Conditions {
+		if c.Effect == policy.EffectDeny || c.Layer == l && c.Statement == idx {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		// The statement applies unconditionally; the result is conditional
+		// only through another layer: keep everything.
+		out = append(out, r.Conditions...)
+	}
+	return out
+}
+
+// allowsEvery reports whether the policy allows every action pattern
+// expands to on all resources, returning the grant to report (a conditional
+// one if any) and the number of actions; nil when some action is missing.
+func (e *engine) allowsEvery(db *iamdb.DB, pattern string) (*grant, int) {
+	if db == nil {
+		return nil, 0
+	}
+	actions := db.Expand(pattern)
+	var first *grant
+	for _, a := range actions {
+		g := e.onAll(a.FullName())
+		if g == nil {
+			return nil, 0
+		}
+		if first == nil || g.conditioned() && !first.conditioned() {
+			first = g
+		}
+	}
+	return first, len(actions)
+}
+
+// broadGrants returns the grants on all resources of the listed actions
+// that pass keep (nil keep: all).
+func (e *engine) broadGrants(actions []string, keep func(*grant) bool) []*grant {
+	var out []*grant
+	for _, a := range actions {
+		if g := e.onAll(a); g != nil && (keep == nil || keep(g)) {
+			out = append(out, g)
+		}
+	}
+	return out
 }

@@ -32,11 +32,13 @@ const (
 	probeBucket = "arn:aws:s3:::aegis-probe-bucket"
 )
 
-// isSelf reports whether resource names the probe's own IAM user, which
-// ${aws:username}-scoped statements resolve to.
+// isSelf reports whether resource names the probe's own IAM user (or its
+// virtual MFA device), which ${aws:username}-scoped statements resolve to.
 func isSelf(resource string) bool {
-	return strings.HasSuffix(resource, ":user/"+probeUserName)
+	return strings.HasSuffix(resource, ":user/"+probeUserName) || strings.HasSuffix(resource, ":mfa/"+probeUserName)
 }
+
+func notSelf(resource string) bool { return !isSelf(resource) }
 
 // search is allowed without the memo, keeping only grants on resources
 // accept admits.
@@ -69,7 +71,7 @@ func (e *engine) search(action string, accept func(string) bool) *grant {
 func (e *engine) pathGrants(path *escalationPath) []*grant {
 	accept := func(string) bool { return true }
 	if path.Rule == "AEG-PRIV-002" {
-		accept = func(res string) bool { return !isSelf(res) }
+		accept = notSelf
 	}
 	out := make([]*grant, 0, len(path.Requires))
 	for _, group := range path.Requires {
@@ -113,6 +115,7 @@ func pathMessage(path *escalationPath, gs []*grant) string {
 // remedy writes the finding's remediation; keep, when set, drops paths whose
 // grants are already safe (e.g. conditioned on the right key).
 type pathRule struct {
+	paths  []escalationPath // the catalogue's paths; run keeps those of its rule
 	remedy func(path *escalationPath, gs []*grant) string
 	keep   func(gs []*grant) bool
 }
@@ -122,7 +125,7 @@ func (pr pathRule) run(p *check.Pass) {
 	if e == nil {
 		return
 	}
-	paths := escalationPaths()
+	paths := pr.paths
 	for i := range paths {
 		path := &paths[i]
 		if path.Rule != p.Rule().ID {
@@ -155,6 +158,7 @@ func plural(n int) string {
 }
 
 func privescRules() []*check.Rule {
+	paths := escalationPaths()
 	refs := func(extra ...string) []string {
 		return append([]string{
 			"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
@@ -180,7 +184,7 @@ func privescRules() []*check.Rule {
 				{Kind: policy.KindIdentity, Note: "a Deny removes the escalation actions", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},{"Effect":"Deny","Action":["iam:CreatePolicyVersion","iam:SetDefaultPolicyVersion","iam:Put*","iam:Attach*","iam:AddUserToGroup","codestar:*","sts:AssumeRole"],"Resource":"*"}]}`},
 				{Kind: policy.KindIdentity, Note: "read-only IAM", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Get*","iam:List*"],"Resource":"*"}]}`},
 			},
-			Run: pathRule{remedy: scopeRemedy(`never on policies, users, groups or roles that the holder uses; for Attach*Policy add {"Condition":{"ArnEquals":{"iam:PolicyARN":["arn:aws:iam::ACCOUNT:policy/APPROVED"]}}}.`)}.run,
+			Run: pathRule{paths: paths, remedy: scopeRemedy(`never on policies, users, groups or roles that the holder uses; for Attach*Policy add {"Condition":{"ArnEquals":{"iam:PolicyARN":["arn:aws:iam::ACCOUNT:policy/APPROVED"]}}}.`)}.run,
 		},
 		{
 			ID: "AEG-PRIV-002", Category: check.CategoryPrivilegeEscalation, Severity: check.SeverityHigh,
@@ -196,7 +200,7 @@ func privescRules() []*check.Rule {
 			Good: []check.Example{
 				{Kind: policy.KindIdentity, Note: "self-service only", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:CreateAccessKey","iam:UpdateLoginProfile"],"Resource":"arn:aws:iam::*:user/${aws:username}"}]}`},
 			},
-			Run: pathRule{remedy: func(_ *escalationPath, gs []*grant) string {
+			Run: pathRule{paths: paths, remedy: func(_ *escalationPath, gs []*grant) string {
 				return fmt.Sprintf(`Scope %s to the caller's own user: "Resource": "arn:aws:iam::ACCOUNT:user/${aws:username}"; administrators who must manage other users' credentials should get it through a separate, MFA-conditioned role.`, strings.Join(actionNames(gs), " and "))
 			}}.run,
 		},
@@ -214,7 +218,7 @@ func privescRules() []*check.Rule {
 			Good: []check.Example{
 				{Kind: policy.KindIdentity, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}`},
 			},
-			Run: pathRule{remedy: scopeRemedy("list only roles that are not more privileged than this principal, e.g. arn:aws:iam::ACCOUNT:role/sandbox/*.")}.run,
+			Run: pathRule{paths: paths, remedy: scopeRemedy("list only roles that are not more privileged than this principal, e.g. arn:aws:iam::ACCOUNT:role/sandbox/*.")}.run,
 		},
 		{
 			ID: "AEG-PRIV-004", Category: check.CategoryPrivilegeEscalation, Severity: check.SeverityHigh,
@@ -248,7 +252,7 @@ func privescRules() []*check.Rule {
 				{Kind: policy.KindIdentity, Note: "no PassRole", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:CreateFunction","lambda:InvokeFunction"],"Resource":"*"}]}`},
 				{Kind: policy.KindIdentity, Note: "PassRole denied", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","ec2:*"],"Resource":"*"},{"Effect":"Deny","Action":"iam:PassRole","Resource":"*"},{"Effect":"Deny","Action":["iam:Create*","iam:Put*","iam:Attach*","iam:Update*","iam:Add*","iam:Delete*","iam:Detach*","iam:Set*"],"Resource":"*"}]}`},
 			},
-			Run: pathRule{remedy: func(path *escalationPath, gs []*grant) string {
+			Run: pathRule{paths: paths, remedy: func(path *escalationPath, gs []*grant) string {
 				return fmt.Sprintf(`Scope iam:PassRole to the explicit role ARNs this workload passes (never "*") and add {"Condition":{"StringEquals":{"iam:PassedToService":"%s"}}}; drop %s if the principal does not need to create or run such resources.`,
 					path.PassedTo, strings.Join(actionNames(gs[1:]), ", "))
 			}}.run,
@@ -268,7 +272,7 @@ func privescRules() []*check.Rule {
 			Good: []check.Example{
 				{Kind: policy.KindIdentity, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:GetFunction","lambda:ListFunctions"],"Resource":"*"}]}`},
 			},
-			Run: pathRule{remedy: scopeRemedy(`list the resources this principal owns, or add {"Condition":{"StringEquals":{"aws:ResourceTag/owner":"${aws:PrincipalTag/team}"}}}; a resource running with a privileged role must not be modifiable by less privileged principals.`)}.run,
+			Run: pathRule{paths: paths, remedy: scopeRemedy(`list the resources this principal owns, or add {"Condition":{"StringEquals":{"aws:ResourceTag/owner":"${aws:PrincipalTag/team}"}}}; a resource running with a privileged role must not be modifiable by less privileged principals.`)}.run,
 		},
 		{
 			ID: "AEG-PRIV-007", Category: check.CategoryPrivilegeEscalation, Severity: check.SeverityHigh,
@@ -284,7 +288,7 @@ func privescRules() []*check.Rule {
 			Good: []check.Example{
 				{Kind: policy.KindIdentity, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:DeleteAccessKey","Resource":"arn:aws:iam::*:user/${aws:username}"}]}`},
 			},
-			Run: pathRule{remedy: func(_ *escalationPath, gs []*grant) string {
+			Run: pathRule{paths: paths, remedy: func(_ *escalationPath, gs []*grant) string {
 				return fmt.Sprintf(`Remove %s, or add {"Effect":"Deny","Action":[%s],"Resource":"*"} so no principal can lift its own guardrails.`, strings.Join(actionNames(gs), " and "), quoteJoin(actionNames(gs)))
 			}}.run,
 		},
@@ -302,7 +306,7 @@ func privescRules() []*check.Rule {
 			Good: []check.Example{
 				{Kind: policy.KindIdentity, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:CreateRole","iam:AttachRolePolicy"],"Resource":"*","Condition":{"StringEquals":{"iam:PermissionsBoundary":"arn:aws:iam::123456789012:policy/dev-boundary"}}}]}`},
 			},
-			Run: pathRule{
+			Run: pathRule{paths: paths, 
 				keep: func(gs []*grant) bool { return !hasConditionKey(gs[0].conditions, "iam:PermissionsBoundary") },
 				remedy: func(_ *escalationPath, gs []*grant) string {
 					return fmt.Sprintf(`Require an approved boundary on %s: add {"Condition":{"StringEquals":{"iam:PermissionsBoundary":"arn:aws:iam::ACCOUNT:policy/APPROVED-BOUNDARY"}}} to the statement granting them, and deny iam:DeleteRolePermissionsBoundary.`, strings.Join(actionNames(gs), " and "))
@@ -357,7 +361,7 @@ func privescRules() []*check.Rule {
 			Good: []check.Example{
 				{Kind: policy.KindIdentity, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sso:List*","sso:Describe*"],"Resource":"*"}]}`},
 			},
-			Run: pathRule{remedy: scopeRemedy(`name the permission sets this principal administers (arn:aws:sso:::permissionSet/ssoins-INSTANCE/ps-ID), never sets assigned to itself.`)}.run,
+			Run: pathRule{paths: paths, remedy: scopeRemedy(`name the permission sets this principal administers (arn:aws:sso:::permissionSet/ssoins-INSTANCE/ps-ID), never sets assigned to itself.`)}.run,
 		},
 		{
 			ID: "AEG-PRIV-012", Category: check.CategoryPrivilegeEscalation, Severity: check.SeverityMedium,
@@ -461,26 +465,11 @@ func runFullIAM(p *check.Pass) {
 		return
 	}
 	for _, pattern := range []string{"iam:*", "iam:Put*"} {
-		actions := p.DB.Expand(pattern)
-		if len(actions) == 0 {
+		g, n := e.allowsEvery(p.DB, pattern)
+		if g == nil {
 			continue
 		}
-		var first *grant
-		all := true
-		for _, a := range actions {
-			g := e.allowed(a.FullName())
-			if g == nil || !g.all {
-				all = false
-				break
-			}
-			if first == nil || g.conditioned() && !first.conditioned() {
-				first = g
-			}
-		}
-		if !all {
-			continue
-		}
-		reportGrant(p, first, fmt.Sprintf("every %s action (%d actions) is allowed on all resources: the holder controls IAM and can make itself administrator.", pattern, len(actions)),
+		reportGrant(p, g, fmt.Sprintf("every %s action (%d actions) is allowed on all resources: the holder controls IAM and can make itself administrator.", pattern, n),
 			fmt.Sprintf("Replace %s with the specific IAM actions this principal needs (e.g. iam:GetRole, iam:ListRoles), scoped to explicit ARNs, and deny iam:CreatePolicyVersion, iam:Put*Policy, iam:Attach*Policy and iam:PassRole on \"*\".", pattern))
 		return
 	}

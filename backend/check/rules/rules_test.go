@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aegis-iam/aegis/backend/check"
+	"github.com/aegis-iam/aegis/backend/compliance"
 	"github.com/aegis-iam/aegis/backend/iamdb"
 	"github.com/aegis-iam/aegis/backend/policy"
 )
@@ -94,5 +95,18 @@ func TestMetadata(t *testing.T) {
 		if len(r.References) == 0 {
 			t.Errorf("%s: no references", r.ID)
 		}
+	}
+}
+
+// TestControlsExistInCatalogues checks every compliance control a built-in
+// rule maps against the built-in framework catalogues (IDs exist, no control
+// mapped twice or from both sides).
+func TestControlsExistInCatalogues(t *testing.T) {
+	cat, err := compliance.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.Validate(All()); err != nil {
+		t.Error(err)
 	}
 }

@@ -315,7 +315,7 @@ func runAnyPrincipalTrust(p *check.Pass, conditioned bool) {
 	if e == nil {
 		return
 	}
-	a := e.ask(foreignRole, "sts:AssumeRole", trustTarget)
+	a := e.ask(foreignRole, "sts:AssumeRole", trustTarget, nil)
 	if a == nil || (len(a.conditions) > 0) != conditioned {
 		return
 	}
@@ -341,7 +341,7 @@ func runServiceTrust(p *check.Pass) {
 	}
 	for _, pv := range principals(p.Doc, "Service") {
 		svc := strings.ToLower(pv.value.Text)
-		a := e.ask(svc, "sts:AssumeRole", trustTarget)
+		a := e.ask(svc, "sts:AssumeRole", trustTarget, pv.stmt)
 		if a == nil || hasConditionKey(a.conditions, sourceKeys()...) {
 			continue
 		}

@@ -1,0 +1,102 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aegis-iam/aegis/backend/check"
+	"github.com/aegis-iam/aegis/backend/compliance"
+	"github.com/aegis-iam/aegis/backend/policy"
+)
+
+// Run is one validation run's settings, loaded once and shared by every
+// document: the CLI, the desktop app and the MCP server validate through it
+// so they report the same thing.
+type Run struct {
+	Tool     Tool
+	Registry *check.Registry
+	// Catalog holds the frameworks (with the configuration's custom ones);
+	// nil leaves the report without a compliance matrix.
+	Catalog *compliance.Catalog
+	// Config supplies disabled checks, severity overrides and accepted
+	// risks; nil means none.
+	Config *compliance.Config
+	// Frameworks selects the matrix's frameworks; empty means all.
+	Frameworks []string
+	// Now decides which acceptances have expired and stamps the report.
+	Now time.Time
+}
+
+// Document is one policy document to validate: the check input (whose Doc
+// is nil when the text could not be parsed at all) with what the reader
+// found around it.
+type Document struct {
+	check.Input
+	Owner  string           // the principal or resource it is attached to, if known
+	Errors policy.ErrorList // positioned problems met while reading it
+}
+
+// Validate runs the registry over every document with the configuration's
+// options, sets accepted findings aside (an expired acceptance leaves its
+// finding counted and adds a note), computes the compliance matrix over the
+// counted findings and returns the completed report.
+func (r *Run) Validate(docs []*Document, notes []Note) *Report {
+	opts := r.Config.Options()
+	var (
+		results = make([]PolicyResult, 0, len(docs))
+		counted []check.Finding
+		ran     = map[string]bool{}
+		kinds   = map[policy.Kind]bool{}
+	)
+	for _, d := range docs {
+		res := PolicyResult{File: d.File, Name: d.Name, Kind: d.Kind, Owner: d.Owner, Errors: d.Errors}
+		if d.Doc != nil {
+			kinds[d.Kind] = true
+			for _, f := range r.Registry.Run(&d.Input, opts) {
+				if s, ok := r.accepted(f, &notes); ok {
+					res.Suppressed = append(res.Suppressed, s)
+					continue
+				}
+				res.Findings = append(res.Findings, Finding{Finding: f})
+				counted = append(counted, f)
+			}
+		}
+		results = append(results, res)
+	}
+	for _, rule := range r.Registry.Rules() {
+		for k := range kinds {
+			if !opts.Disabled[rule.ID] && rule.AppliesTo(k) {
+				ran[rule.ID] = true
+				break
+			}
+		}
+	}
+	if cfg := r.Config; cfg != nil && (len(cfg.CustomChecks) > 0 || len(cfg.Guardrails) > 0) {
+		notes = append(notes, Note{File: cfg.File, Message: fmt.Sprintf(
+			"%d custom checks and %d guardrails are not evaluated by this version", len(cfg.CustomChecks), len(cfg.Guardrails))})
+	}
+	var matrix compliance.Matrix
+	if r.Catalog != nil {
+		matrix = compliance.Evaluate(r.Catalog, r.Frameworks, r.Registry, ran, counted)
+	}
+	return New(r.Tool, r.Now, results, r.Registry, matrix, notes)
+}
+
+// accepted decides whether the configuration accepts f.
+func (r *Run) accepted(f check.Finding, notes *[]Note) (Suppressed, bool) {
+	if r.Config == nil {
+		return Suppressed{}, false
+	}
+	ok, expired := r.Config.Accepted(f, r.Now)
+	if !ok && !expired {
+		return Suppressed{}, false
+	}
+	a, _ := r.Config.Acceptance(f)
+	if expired {
+		*notes = append(*notes, Note{File: f.Location.File, Message: fmt.Sprintf(
+			"the accepted risk %s (fingerprint %s, owner %s) expired on %s: the finding at line %d counts again",
+			f.RuleID, f.Fingerprint, a.Owner, a.Expires.Format(time.DateOnly), f.Location.Line)})
+		return Suppressed{}, false
+	}
+	return Suppressed{Finding: Finding{Finding: f}, Owner: a.Owner, Reason: a.Reason, Expires: a.Expires}, true
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Fixed clock of the validate tests: the accepted risk of
+// testdata/validate/accepted.yaml expiring 2026-01-31 has expired, the one
+// expiring 2027-06-30 holds.
+const validateNow = "--now=2026-11-28T12:00:00Z"
+
+var validateFixtures = []string{
+	"testdata/validate/bucket-policy.json", // raw resource policy
+	"testdata/validate/lambda-role.yaml",   // CloudFormation
+	"testdata/validate/terraform",          // a Terraform module directory
+}
+
+// runValidateCLI runs "aegis validate args..." with stdin and returns the
+// exit code and outputs.
+func runValidateCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append([]string{"validate", validateNow}, args...),
+		&Env{Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr})
+	return code, stdout.String(), stderr.String()
+}
+
+func TestValidateFormatsGolden(t *testing.T) {
+	isolateCache(t)
+	tests := []struct {
+		golden string
+		args   []string
+		json   bool
+	}{
+		{"validate/fixtures.table.golden", []string{"--framework", "cis-aws-3.0"}, false},
+		{"validate/fixtures.color.golden", []string{"--framework", "cis-aws-3.0", "--color", "always"}, false},
+		{"validate/fixtures.golden.json", []string{"--format", "json", "--framework", "pci-dss-4.0"}, true},
+		{"validate/fixtures.golden.sarif", []string{"--format", "sarif"}, true},
+		{"validate/fixtures.golden.md", []string{"--format", "markdown", "--framework", "soc2"}, false},
+		{"validate/fixtures.golden.html", []string{"--format", "html", "--framework", "sox"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			code, stdout, stderr := runValidateCLI(t, "", append(tt.args, validateFixtures...)...)
+			if code != ExitFindings || stderr != "" {
+				t.Errorf("exit %d, stderr %q; want exit 1 (a critical finding), no stderr", code, stderr)
+			}
+			if tt.json {
+				checkJSONGolden(t, tt.golden, stdout)
+			} else {
+				checkGolden(t, tt.golden, stdout)
+			}
+		})
+	}
+}
+
+// checkJSONGolden compares JSON output with testdata/<name> semantically,
+// or rewrites it under -update.
+func checkJSONGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if updateGolden() {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run go test -update to create it): %v", err)
+	}
+	var w, g any
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, got)
+	}
+	if diff := cmp.Diff(w, g); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+func TestValidateExitCodes(t *testing.T) {
+	isolateCache(t)
+	tests := []struct {
+		name   string
+		args   []string
+		stdin  string
+		want   int
+		stderr string // a substring of standard error
+	}{
+		{"critical finding fails the default gate", []string{"testdata/validate/bucket-policy.json"}, "", ExitFindings, ""},
+		{"fail-on none never fails on findings", []string{"--fail-on", "none", "testdata/validate/bucket-policy.json"}, "", ExitOK, ""},
+		{"high finding under fail-on critical passes", []string{"--fail-on", "critical", "testdata/validate/lambda-role.yaml"}, "", ExitOK, ""},
+		{"medium finding meets fail-on medium", []string{"--fail-on", "MEDIUM", "testdata/validate/terraform"}, "", ExitFindings, ""},
+		{"clean policy from stdin", []string{"-", "--policy-type", "identity"}, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/2026/*"}]}`, ExitOK, ""},
+		{"admin policy from stdin", []string{"-"}, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, ExitFindings, ""},
+		{"broken policy is invalid input", []string{"--fail-on", "none", "testdata/validate/broken.json"}, "", ExitUsage, "kept policies from being read"},
+		{"missing path", []string{"testdata/validate/nope.json"}, "", ExitUsage, "no such file"},
+		{"unknown format", []string{"--format", "xml", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `unknown report format "xml"`},
+		{"unknown fail-on", []string{"--fail-on", "severe", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `--fail-on: unknown severity "severe"`},
+		{"unknown policy type", []string{"--policy-type", "role", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `--policy-type: unknown policy kind "role"`},
+		{"unknown framework", []string{"--framework", "iso-27001", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `--framework "iso-27001": unknown framework`},
+		{"bad colour", []string{"--color", "sometimes", "testdata/validate/bucket-policy.json"}, "", ExitUsage, "--color"},
+		{"missing config", []string{"--config", "testdata/validate/nope.yaml", "testdata/validate/bucket-policy.json"}, "", ExitUsage, "reading the configuration"},
+		{"invalid config", []string{"--config", "testdata/validate/invalid.yaml", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `invalid.yaml:4:16: severityOverrides.AEG-EXP-001: unknown severity "hgh"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runValidateCLI(t, tt.stdin, tt.args...)
+			if code != tt.want || !strings.Contains(stderr, tt.stderr) || (tt.stderr == "" && stderr != "") {
+				t.Errorf("validate %q: exit %d, stderr %q; want exit %d, stderr containing %q\nstdout:\n%s", tt.args, code, stderr, tt.want, tt.stderr, stdout)
+			}
+		})
+	}
+}
+
+// TestValidateConfig checks a configuration's disabled check, severity
+// override, an accepted risk (suppressed, listed, not counted) and an
+// expired one (counted again, with a note).
+func TestValidateConfig(t *testing.T) {
+	isolateCache(t)
+	args := []string{"--config", "testdata/validate/accepted.yaml", "--format", "json", "--framework", "cis-aws",
+		"testdata/validate/bucket-policy.json", "testdata/validate/lambda-role.yaml"}
+	code, stdout, stderr := runValidateCLI(t, "", args...)
+	if code != ExitFindings || stderr != "" {
+		t.Errorf("exit %d, stderr %q; want 1: the expired acceptance's critical finding counts again", code, stderr)
+	}
+	checkJSONGolden(t, "validate/config.golden.json", stdout)
+
+	// Without the expired acceptance's finding (fail-on critical is met only
+	// by it), the accepted high finding does not fail the gate either.
+	code, _, stderr = runValidateCLI(t, "", "--config", "testdata/validate/accepted.yaml", "--fail-on", "high", "testdata/validate/lambda-role.yaml")
+	if code != ExitOK {
+		t.Errorf("lambda-role.yaml with its high finding accepted: exit %d (stderr %q), want 0", code, stderr)
+	}
+}
+
+// TestValidateDefaultConfig checks that .aegis.yaml in the current
+// directory is read when --config is not given.
+func TestValidateDefaultConfig(t *testing.T) {
+	isolateCache(t)
+	src, err := os.ReadFile("testdata/validate/lambda-role.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := os.ReadFile("testdata/validate/accepted.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, data := range map[string][]byte{"lambda-role.yaml": src, defaultConfig: cfg} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	code, stdout, stderr := runValidateCLI(t, "", "--format", "json", "lambda-role.yaml")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %q; want 0 with the high finding accepted by ./.aegis.yaml", code, stderr)
+	}
+	var doc struct {
+		Summary struct{ Suppressed int } `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil || doc.Summary.Suppressed != 1 {
+		t.Errorf("summary.suppressed = %d (err %v), want 1", doc.Summary.Suppressed, err)
+	}
+}
+
+func TestValidateOutputFile(t *testing.T) {
+	isolateCache(t)
+	out := filepath.Join(t.TempDir(), "aegis.sarif")
+	code, stdout, stderr := runValidateCLI(t, "", "--format", "sarif", "--output", out, "testdata/validate/bucket-policy.json")
+	if code != ExitFindings || stdout != "" || stderr != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 1 and nothing printed", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []struct {
+				RuleID string `json:"ruleId"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(data, &log); err != nil || log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Results) == 0 {
+		t.Errorf("--output file is not a SARIF log with results (err %v):\n%s", err, data)
+	}
+}
+
+func TestValidateNotesUnrecognizedFiles(t *testing.T) {
+	isolateCache(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name":"app","version":"1.0.0"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runValidateCLI(t, "", dir)
+	if code != ExitOK || stderr != "" {
+		t.Errorf("exit %d, stderr %q; want 0: a file that is not a policy is a note, not a failure", code, stderr)
+	}
+	if want := filepath.Join(dir, "package.json") + ": skipped: not a policy"; !strings.Contains(stdout, want) {
+		t.Errorf("output does not note %q:\n%s", want, stdout)
+	}
+}
