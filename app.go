@@ -46,6 +46,7 @@ func (d *desktop) background() *options.RGBA {
 }
 
 func (d *desktop) startup(ctx context.Context) {
+	d.logger.Info("startup", "since_start", time.Since(d.started).Round(time.Millisecond))
 	d.ctx = ctx
 	d.svc.events.Attach(app.NewWailsEmitter(ctx))
 	d.listen()

@@ -41,8 +41,10 @@ wails-cli:
 	    cd scripts/desktop/wails-cli && $(GO) build -o "$(WAILS)" github.com/wailsapp/wails/v2/cmd/wails; \
 	fi
 
+# The CLI marks the generated files executable; they are not.
 wails-bindings: wails-cli frontend/dist/.gitkeep
 	"$(WAILS)" generate module -tags $(WAILS_TAGS)
+	chmod -R a-x+X frontend/wailsjs
 
 frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund

@@ -18,6 +18,9 @@ type Input struct {
 	Kind policy.Kind
 	Doc  *policy.Document
 	DB   *iamdb.DB
+	// Errors are the parser's problems with Doc, which may then be partial;
+	// the syntax rules (AEG-SYN) report them as findings.
+	Errors policy.ErrorList
 
 	compileOnce sync.Once
 	compiled    *eval.Policy

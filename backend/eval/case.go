@@ -12,22 +12,13 @@ import (
 // docs/simulate.md): a request and the policies that apply to it. Every
 // policy is a {"name", "document"} object, or null where absent.
 type Case struct {
-	Request             CaseRequest        `json:"request"`
+	Request             Request            `json:"request"`
 	IdentityPolicies    []*NamedDocument   `json:"identityPolicies"`
 	ResourcePolicy      *NamedDocument     `json:"resourcePolicy"`
 	PermissionsBoundary *NamedDocument     `json:"permissionsBoundary"`
 	SessionPolicy       *NamedDocument     `json:"sessionPolicy"`
 	SCPs                [][]*NamedDocument `json:"scps"`
 	RCPs                [][]*NamedDocument `json:"rcps"`
-}
-
-// CaseRequest is the request part of a Case.
-type CaseRequest struct {
-	Principal       string  `json:"principal"`
-	Action          string  `json:"action"`
-	Resource        string  `json:"resource"`
-	ResourceAccount string  `json:"resourceAccount,omitempty"`
-	Context         Context `json:"-"` // "context" in JSON: key → string, number, boolean or array
 }
 
 // NamedDocument is a policy with the name reported in matched statements.
@@ -81,7 +72,16 @@ func (c *Cache) Compile(name string, src []byte, kind policy.Kind) (*Policy, err
 
 // Input compiles the case's policies (through cache) and builds its request.
 func (cs *Case) Input(cache *Cache) (*Input, *Request, error) {
-	in := &Input{}
+	in, req := &Input{}, &Request{}
+	if err := cs.fill(cache, in, req); err != nil {
+		return nil, nil, err
+	}
+	return in, req, nil
+}
+
+// fill builds the case's input and request into in and req, reusing their
+// slices.
+func (cs *Case) fill(cache *Cache, in *Input, req *Request) error {
 	compile := func(what string, nd *NamedDocument, kind policy.Kind) (*Policy, error) {
 		if nd == nil {
 			return nil, nil
@@ -95,30 +95,34 @@ func (cs *Case) Input(cache *Cache) (*Input, *Request, error) {
 		}
 		return p, nil
 	}
+	in.Identity = in.Identity[:0]
 	for i, nd := range cs.IdentityPolicies {
 		if nd == nil {
-			return nil, nil, fmt.Errorf("identityPolicies[%d] is null", i)
+			return fmt.Errorf("identityPolicies[%d] is null", i)
 		}
 		p, err := compile("identity policy", nd, policy.KindIdentity)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		in.Identity = append(in.Identity, p)
 	}
 	var err error
 	if in.Resource, err = compile("resource policy", cs.ResourcePolicy, policy.KindResource); err != nil {
-		return nil, nil, err
+		return err
 	}
 	if in.Boundary, err = compile("permissions boundary", cs.PermissionsBoundary, policy.KindBoundary); err != nil {
-		return nil, nil, err
+		return err
 	}
 	if in.Session, err = compile("session policy", cs.SessionPolicy, policy.KindSession); err != nil {
-		return nil, nil, err
+		return err
 	}
-	levels := func(what string, lv [][]*NamedDocument, kind policy.Kind) ([][]*Policy, error) {
-		out := make([][]*Policy, 0, len(lv))
+	levels := func(what string, lv [][]*NamedDocument, kind policy.Kind, out [][]*Policy) ([][]*Policy, error) {
+		out = out[:0]
 		for i, level := range lv {
-			ps := make([]*Policy, 0, len(level))
+			var ps []*Policy
+			if i < cap(out) {
+				ps = out[:i+1][i][:0]
+			}
 			for j, nd := range level {
 				if nd == nil {
 					return nil, fmt.Errorf("%s[%d][%d] is null", what, i, j)
@@ -133,23 +137,21 @@ func (cs *Case) Input(cache *Cache) (*Input, *Request, error) {
 		}
 		return out, nil
 	}
-	if in.SCPs, err = levels("scps", cs.SCPs, policy.KindSCP); err != nil {
-		return nil, nil, err
+	if in.SCPs, err = levels("scps", cs.SCPs, policy.KindSCP, in.SCPs); err != nil {
+		return err
 	}
-	if in.RCPs, err = levels("rcps", cs.RCPs, policy.KindRCP); err != nil {
-		return nil, nil, err
+	if in.RCPs, err = levels("rcps", cs.RCPs, policy.KindRCP, in.RCPs); err != nil {
+		return err
 	}
-	r := cs.Request
-	req := &Request{Principal: r.Principal, Action: r.Action, Resource: r.Resource, ResourceAccount: r.ResourceAccount,
-		Context: r.Context}
-	return in, req, nil
+	*req = cs.Request
+	return nil
 }
 
-// Run evaluates the case in ModeAWS, as "aegis simulate" does.
+// Run evaluates the case in ModeAWS, as "aegis simulate" does. The result
+// is valid until ev's next evaluation.
 func (cs *Case) Run(ev *Evaluator, cache *Cache) (*Result, error) {
-	in, req, err := cs.Input(cache)
-	if err != nil {
+	if err := cs.fill(cache, &ev.caseIn, &ev.caseReq); err != nil {
 		return nil, err
 	}
-	return ev.Evaluate(in, req, ModeAWS)
+	return ev.Evaluate(&ev.caseIn, &ev.caseReq, ModeAWS)
 }

@@ -246,28 +246,55 @@ func (s *caseScanner) array(elem func(i int) error) error {
 	}
 }
 
-// skip skips one value and returns its bytes.
-func (s *caseScanner) skip(depth int) ([]byte, error) {
-	if depth > 100 {
-		return nil, s.errorf("nesting too deep")
-	}
+// maxSkipDepth bounds the nesting of a skipped value (policy documents
+// nest five or six levels).
+const maxSkipDepth = 64
+
+// skip skips one value and returns its bytes. It checks that brackets and
+// strings are well formed; the policy parser validates the rest.
+func (s *caseScanner) skip() ([]byte, error) {
 	s.ws()
 	start := s.i
-	var err error
-	switch s.peek() {
-	case '{':
-		err = s.object(func(string) error { _, err := s.skip(depth + 1); return err })
-	case '[':
-		err = s.array(func(int) error { _, err := s.skip(depth + 1); return err })
+	if s.i >= len(s.b) {
+		return nil, s.errorf("want a value, found end of input")
+	}
+	switch s.b[s.i] {
 	case '"':
-		_, err = s.str()
+		_, _, err := s.rawStr()
+		return s.b[start:s.i], err
+	case '{', '[':
 	default:
-		_, err = s.scalar()
+		_, err := s.scalar()
+		return s.b[start:s.i], err
 	}
-	if err != nil {
-		return nil, err
+	var closers [maxSkipDepth]byte
+	depth := 0
+	for s.i < len(s.b) {
+		switch c := s.b[s.i]; c {
+		case '"':
+			if _, _, err := s.rawStr(); err != nil {
+				return nil, err
+			}
+			continue
+		case '{', '[':
+			if depth == maxSkipDepth {
+				return nil, s.errorf("nesting too deep")
+			}
+			closers[depth] = c + 2 // '{'+2 == '}', '['+2 == ']'
+			depth++
+		case '}', ']':
+			if depth == 0 || closers[depth-1] != c {
+				return nil, s.errorf("unexpected %q", c)
+			}
+			depth--
+			if depth == 0 {
+				s.i++
+				return s.b[start:s.i], nil
+			}
+		}
+		s.i++
 	}
-	return s.b[start:s.i], nil
+	return nil, s.errorf("unterminated value")
 }
 
 // scalar reads a number, true, false or null literal as text.
@@ -336,7 +363,7 @@ func (s *caseScanner) named(what string) (*NamedDocument, error) {
 		case "name":
 			nd.Name, err = s.str()
 		case "document":
-			nd.Document, err = s.skip(0)
+			nd.Document, err = s.skip()
 		default:
 			err = s.errorf("%s: unknown field %q (want name and document)", what, key)
 		}
@@ -372,7 +399,7 @@ func (s *caseScanner) levels(what string) ([][]*NamedDocument, error) {
 	return out, err
 }
 
-func (s *caseScanner) request(r *CaseRequest) error {
+func (s *caseScanner) request(r *Request) error {
 	return s.object(func(key string) error {
 		var err error
 		switch key {

@@ -250,11 +250,35 @@ func (c *checker) included(a, b string) bool {
 	return v
 }
 
+// eachIncluded reports whether every pattern of sub lies within some
+// pattern of super.
+func (c *checker) eachIncluded(sub, super []string) bool {
+	for _, p := range sub {
+		ok := false
+		for _, q := range super {
+			if c.included(p, q) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // patternwise reports whether each of s's resource patterns lies within
 // one pattern of one candidate: the common case, decided without the
 // action's ARN formats.
 func (c *checker) patternwise(s ref, cands []ref) bool {
 	if s.st.notRes {
+		// s excludes P_s; a candidate excluding P_t ⊆ P_s allows more.
+		for _, t := range cands {
+			if t.st.anyRes || (t.st.notRes && c.eachIncluded(t.st.resPatterns(), s.st.resPatterns())) {
+				return true
+			}
+		}
 		return false
 	}
 	pats := s.st.resPatterns()
@@ -292,6 +316,10 @@ type checkOutcome struct {
 	verdict Verdict
 	reason  string
 	req     *Request
+	// witness is a resource NEW allows and OLD may not; with deny set, OLD
+	// may deny it through that conditional Deny.
+	witness string
+	deny    *ref
 }
 
 func (c *checker) env(a *iamdb.Action, full, svc string) *actionEnv {
@@ -447,17 +475,17 @@ func (c *checker) decide(s ref, cands, newUncond, oldUncond, oldCond []ref, env 
 		return checkOutcome{verdict: PossiblyNewAccess, reason: tooComplex(s)}
 	}
 	if found {
-		return checkOutcome{verdict: NewAccess, reason: w}
+		return checkOutcome{verdict: NewAccess, witness: w}
 	}
-	return c.conditionalDenies(s, oldCond, func(d ref) bool {
+	return c.conditionalDenies(s, oldCond, func(d ref) (string, bool) {
 		var h globSearch
 		sg := addStatement(&h, s.st)
 		dg := addStatement(&h, d.st)
 		fg := h.addGroup(env.formats, false)
-		_, found, decided := h.find(func(set bitset) bool {
+		w, found, decided := h.find(func(set bitset) bool {
 			return h.accepts(sg, set) && h.accepts(dg, set) && h.accepts(fg, set)
 		})
-		return found || !decided
+		return w, found || !decided
 	})
 }
 
@@ -469,6 +497,7 @@ func tooComplex(s ref) string {
 // resource is "*".
 func (c *checker) decideStar(s ref, cands, newUncond, oldUncond, oldCond []ref) checkOutcome {
 	hits := func(r ref) bool { return r.st.matchResource("*") }
+	overlaps := func(r ref) (string, bool) { return "*", hits(r) }
 	if !hits(s) {
 		return checkOutcome{verdict: NoNewAccess}
 	}
@@ -487,17 +516,18 @@ func (c *checker) decideStar(s ref, cands, newUncond, oldUncond, oldCond []ref) 
 		}
 	}
 	if !covered {
-		return checkOutcome{verdict: NewAccess, reason: "*"}
+		return checkOutcome{verdict: NewAccess, witness: "*"}
 	}
-	return c.conditionalDenies(s, oldCond, hits)
+	return c.conditionalDenies(s, oldCond, overlaps)
 }
 
 // conditionalDenies: with the resources covered, OLD Deny statements with
 // conditions that NEW does not repeat may still deny in OLD what NEW allows.
-func (c *checker) conditionalDenies(s ref, oldCond []ref, overlaps func(ref) bool) checkOutcome {
+// overlaps returns a resource both statements apply to, if any.
+func (c *checker) conditionalDenies(s ref, oldCond []ref, overlaps func(ref) (string, bool)) checkOutcome {
 	for _, d := range oldCond {
-		if overlaps(d) {
-			return checkOutcome{verdict: PossiblyNewAccess,
+		if w, ok := overlaps(d); ok {
+			return checkOutcome{verdict: PossiblyNewAccess, witness: w, deny: &d,
 				reason: fmt.Sprintf("%s: OLD's %s denies under conditions that NEW does not repeat", s.name(), d.name())}
 		}
 	}
@@ -534,16 +564,26 @@ func addStatement(g *globSearch, st *statement) int {
 // context satisfying NEW's conditions could be built), the answer is
 // "possibly".
 func (c *checker) counterexample(a *iamdb.Action, s ref, out checkOutcome) checkOutcome {
-	if out.verdict != NewAccess {
+	w := out.witness
+	if w == "" {
 		return out
 	}
-	w := out.reason
+	possibly := out
+	if out.verdict == NewAccess {
+		possibly = checkOutcome{verdict: PossiblyNewAccess,
+			reason: fmt.Sprintf("%s: may allow %s on %s, which OLD allows only under conditions", s.name(), a.FullName(), w)}
+	}
 	if w != "*" && len(c.db.ResourceTypesFor(a, w)) == 0 {
-		return checkOutcome{verdict: PossiblyNewAccess,
-			reason: fmt.Sprintf("%s: may allow %s on resources OLD does not cover (no concrete ARN found)", s.name(), a.FullName())}
+		if out.verdict == NewAccess {
+			possibly.reason = fmt.Sprintf("%s: may allow %s on resources OLD does not cover (no concrete ARN found)", s.name(), a.FullName())
+		}
+		return possibly
 	}
 	req := &Request{Principal: counterexamplePrincipal, Action: a.FullName(), Resource: w, ResourceAccount: "111122223333"}
 	satisfy(s.st, &req.Context)
+	if out.deny != nil {
+		satisfy(out.deny.st, &req.Context)
+	}
 	var ev Evaluator
 	n, err := ev.Evaluate(&Input{Identity: c.new.pols}, req, ModeAWS)
 	if err == nil && n.Decision == Allowed {
@@ -552,8 +592,7 @@ func (c *checker) counterexample(a *iamdb.Action, s ref, out checkOutcome) check
 			return checkOutcome{verdict: NewAccess, req: req}
 		}
 	}
-	return checkOutcome{verdict: PossiblyNewAccess,
-		reason: fmt.Sprintf("%s: may allow %s on %s, which OLD allows only under conditions", s.name(), a.FullName(), w)}
+	return possibly
 }
 
 // satisfy fills ctx with values that make the statement's conditions hold,
@@ -763,7 +802,9 @@ func boundImplies(a, b *condEntry) bool {
 		}
 		return false
 	}
-	isDate := func(op policy.BaseOperator) bool { return op >= policy.OpDateLessThan && op <= policy.OpDateGreaterThanEquals }
+	isDate := func(op policy.BaseOperator) bool {
+		return op >= policy.OpDateLessThan && op <= policy.OpDateGreaterThanEquals
+	}
 	if less(a.pos) != less(b.pos) || isDate(a.pos) != isDate(b.pos) {
 		return false
 	}

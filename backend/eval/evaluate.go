@@ -34,6 +34,8 @@ type Input struct {
 type Evaluator struct {
 	prep    prepared
 	callers callerCache
+	caseIn  Input   // scratch for Case.Run
+	caseReq Request // scratch for Case.Run
 	ctx     Context
 	res     Result
 	buf     []pchar

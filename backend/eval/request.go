@@ -140,7 +140,7 @@ func parseCaller(p string) (caller, error) {
 	}
 	parts, ok := arnFields(p)
 	if !ok || parts[1] == "" || !isAccountID(parts[4]) || (parts[2] != "iam" && parts[2] != "sts") {
-		return caller{}, fmt.Errorf("principal %q: want arn:PARTITION:iam::ACCOUNT:... or arn:PARTITION:sts::ACCOUNT:...", p)
+		return caller{}, fmt.Errorf("principal %q: want an ARN of the form arn:PARTITION:iam::ACCOUNT:TYPE/NAME or arn:PARTITION:sts::ACCOUNT:TYPE/NAME", p)
 	}
 	c := caller{arn: p, partition: parts[1], account: parts[4]}
 	res := parts[5]

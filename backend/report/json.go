@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"time"
@@ -145,9 +146,26 @@ func WriteJSON(w io.Writer, r *Report) error {
 	for _, n := range r.Notes {
 		doc.Notes = append(doc.Notes, jsonNote(n))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return writeIndentedJSON(w, doc)
+}
+
+// writeIndentedJSON writes v as indented JSON and a newline. It marshals
+// compactly and indents into a buffer sized up front: on a whole-corpus
+// report that is several times faster than an indenting Encoder, which
+// grows its buffers step by step.
+func writeIndentedJSON(w io.Writer, v any) error {
+	compact, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	out.Grow(len(compact)*2 + 1)
+	if err := json.Indent(&out, compact, "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	_, err = w.Write(out.Bytes())
+	return err
 }
 
 func newJSONScore(s check.Score) jsonScore {

@@ -189,13 +189,13 @@ func controlIndex(m compliance.Matrix) map[string][]check.Control {
 // Worst returns the highest severity among the report's counted findings,
 // and false when there are none.
 func (r *Report) Worst() (check.Severity, bool) {
-	worst, any := check.SeverityInfo, false
+	worst, found := check.SeverityInfo, false
 	for _, in := range r.Inputs {
 		for _, f := range in.Findings {
-			if !any || f.Severity > worst {
-				worst, any = f.Severity, true
+			if !found || f.Severity > worst {
+				worst, found = f.Severity, true
 			}
 		}
 	}
-	return worst, any
+	return worst, found
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,5 +269,32 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := ParseFormat("xml"); err == nil || !strings.Contains(err.Error(), "table, json, sarif, markdown, html") {
 		t.Errorf("ParseFormat(xml) error = %v, want the list of formats", err)
+	}
+}
+
+// TestMarkdownFitsAComment checks that a report too large for a GitHub
+// comment is cut at policy boundaries, saying what was left out.
+func TestMarkdownFitsAComment(t *testing.T) {
+	reg := testRegistry(t)
+	var results []PolicyResult
+	for i := range 400 {
+		file := fmt.Sprintf("policies/p%03d.json", i)
+		f := finding(reg, "AEG-WILD-001", file, "", 3, 5, 40, 0, "S", strings.Repeat("long message ", 20), strings.Repeat("long fix ", 20), check.Exposure{})
+		results = append(results, PolicyResult{File: file, Kind: policy.KindIdentity, Findings: wrap([]check.Finding{f})})
+	}
+	results = append(results, PolicyResult{File: "clean.json", Kind: policy.KindIdentity})
+	r := New(Tool{Name: "aegis", Version: "1"}, time.Unix(0, 0), results, reg, compliance.Matrix{}, nil)
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if buf.Len() > MarkdownLimit {
+		t.Errorf("markdown is %d bytes, want at most %d", buf.Len(), MarkdownLimit)
+	}
+	for _, want := range []string{"more policies with findings not shown.", "1 policy without findings.", "more policies are not shown", "<sub>aegis 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
 	}
 }

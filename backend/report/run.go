@@ -27,19 +27,24 @@ type Run struct {
 	Now time.Time
 }
 
-// Document is one policy document to validate: the check input (whose Doc
-// is nil when the text could not be parsed at all) with what the reader
-// found around it.
+// Document is one policy document to validate: the check input — whose
+// Errors are the positioned problems met while reading it, and whose Doc is
+// nil when the text could not be parsed at all — and what the reader found
+// around it.
 type Document struct {
 	check.Input
-	Owner  string           // the principal or resource it is attached to, if known
-	Errors policy.ErrorList // positioned problems met while reading it
+	Owner string // the principal or resource it is attached to, if known
 }
 
 // Validate runs the registry over every document with the configuration's
 // options, sets accepted findings aside (an expired acceptance leaves its
 // finding counted and adds a note), computes the compliance matrix over the
 // counted findings and returns the completed report.
+//
+// The syntax rules report a parsed document's problems as findings; a
+// problem no syntax finding covers (one the rules do not map, or any problem
+// of a document that could not be parsed at all, which no rule sees) stays
+// in the result's Errors.
 func (r *Run) Validate(docs []*Document, notes []Note) *Report {
 	opts := r.Config.Options()
 	var (
@@ -49,10 +54,12 @@ func (r *Run) Validate(docs []*Document, notes []Note) *Report {
 		kinds   = map[policy.Kind]bool{}
 	)
 	for _, d := range docs {
-		res := PolicyResult{File: d.File, Name: d.Name, Kind: d.Kind, Owner: d.Owner, Errors: d.Errors}
+		res := PolicyResult{File: d.File, Name: d.Name, Kind: d.Kind, Owner: d.Owner}
+		var found []check.Finding
 		if d.Doc != nil {
 			kinds[d.Kind] = true
-			for _, f := range r.Registry.Run(&d.Input, opts) {
+			found = r.Registry.Run(&d.Input, opts)
+			for _, f := range found {
 				if s, ok := r.accepted(f, &notes); ok {
 					res.Suppressed = append(res.Suppressed, s)
 					continue
@@ -61,6 +68,7 @@ func (r *Run) Validate(docs []*Document, notes []Note) *Report {
 				counted = append(counted, f)
 			}
 		}
+		res.Errors = uncovered(d.Errors, found)
 		results = append(results, res)
 	}
 	for _, rule := range r.Registry.Rules() {
@@ -80,6 +88,24 @@ func (r *Run) Validate(docs []*Document, notes []Note) *Report {
 		matrix = compliance.Evaluate(r.Catalog, r.Frameworks, r.Registry, ran, counted)
 	}
 	return New(r.Tool, r.Now, results, r.Registry, matrix, notes)
+}
+
+// uncovered returns the errors no syntax finding reports at the same place.
+func uncovered(errs policy.ErrorList, findings []check.Finding) policy.ErrorList {
+	type place struct{ line, col int }
+	covered := map[place]bool{}
+	for _, f := range findings {
+		if f.Category == check.CategorySyntax {
+			covered[place{f.Location.Line, f.Location.Column}] = true
+		}
+	}
+	var out policy.ErrorList
+	for _, e := range errs {
+		if !covered[place{e.Pos.Line, e.Pos.Column}] {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // accepted decides whether the configuration accepts f.

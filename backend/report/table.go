@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aegis-iam/aegis/backend/check"
+	"github.com/aegis-iam/aegis/backend/policy"
 )
 
 // ANSI styles of the table format.
@@ -94,7 +95,10 @@ func WriteTable(w io.Writer, r *Report, color bool) error {
 }
 
 func (t *tableWriter) policy(in PolicyResult) {
-	head := in.Kind.String() + " policy"
+	head := "policy"
+	if in.Kind != policy.KindAny {
+		head = in.Kind.String() + " policy"
+	}
 	if in.Name != "" {
 		head = oneLine(in.Name) + " (" + in.Kind.String() + ")"
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"sync"
 
 	"github.com/aegis-iam/aegis/backend/eval"
 	"github.com/spf13/cobra"
@@ -27,7 +29,8 @@ ForAllValues/ForAnyValue and policy variables are supported.
 --input reads one case (a JSON object) and prints one JSON result.
 --batch reads one case per line (JSON Lines) and prints one result per line,
 in order; a line that is not a valid case prints {"error": "..."} and the
-batch goes on. Identical policy documents across a batch are compiled once.
+batch goes on. Identical policy documents across a batch are compiled once;
+lines are evaluated in parallel, one worker per CPU, and printed in order.
 Use "-" to read standard input.
 
 A result: {"decision": "allowed|explicit-deny|implicit-deny", "decidedBy":
@@ -98,53 +101,124 @@ func runCase(c *eval.Case, err error, ev *eval.Evaluator, cache *eval.Cache) (*e
 // maxCaseLine bounds one batch line (a case with its policies).
 const maxCaseLine = 64 << 20
 
+// batchChunk is a run of consecutive batch lines, evaluated by one worker.
+type batchChunk struct {
+	first   int    // line number of the first line
+	data    []byte // the lines' bytes
+	ends    []int  // end offset of each line in data
+	out     []byte // one result line per input line
+	invalid int    // lines that were not valid cases
+	done    chan struct{}
+}
+
+const chunkLines = 512
+
+// simulateBatch answers a JSON Lines batch in order. Chunks of lines are
+// evaluated by one worker per CPU, each with its own evaluator and decoder,
+// sharing the compile cache; a writer emits the chunks in input order.
 func simulateBatch(env *Env, name string) error {
 	r, err := openInput(env, name)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	workers := runtime.GOMAXPROCS(0)
+	cache := eval.NewCache()
+	todo := make(chan *batchChunk, workers*2)
+	ordered := make(chan *batchChunk, workers*4)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var ev eval.Evaluator
+			dec := eval.NewCaseDecoder()
+			for c := range todo {
+				c.run(&ev, dec, cache)
+				close(c.done)
+			}
+		}()
+	}
+	writeErr := make(chan error, 1)
+	go func() {
+		w := bufio.NewWriterSize(env.Stdout, 256<<10)
+		var err error
+		invalid := 0
+		for c := range ordered {
+			<-c.done
+			invalid += c.invalid
+			if err == nil {
+				_, err = w.Write(c.out)
+			}
+		}
+		if err == nil {
+			err = w.Flush()
+		}
+		if err == nil && invalid > 0 {
+			err = &batchInvalid{n: invalid}
+		}
+		writeErr <- err
+	}()
+
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxCaseLine)
-	w := bufio.NewWriterSize(env.Stdout, 64<<10)
-	var (
-		ev      eval.Evaluator
-		cache   = eval.NewCache()
-		dec     = eval.NewCaseDecoder()
-		invalid int
-		line    int
-		out     []byte
-	)
+	line := 0
+	chunk := &batchChunk{first: 1, done: make(chan struct{})}
+	send := func() {
+		todo <- chunk
+		ordered <- chunk
+		chunk = &batchChunk{first: line + 1, done: make(chan struct{})}
+	}
 	for sc.Scan() {
 		line++
-		c, err := dec.Decode(bytes.TrimSpace(sc.Bytes()))
-		res, err := runCase(c, err, &ev, cache)
-		if err != nil {
-			invalid++
-			msg, _ := json.Marshal(struct {
-				Error string `json:"error"`
-			}{fmt.Sprintf("line %d: %v", line, err)})
-			out = append(out[:0], msg...)
-		} else {
-			out = res.AppendJSON(out[:0])
-		}
-		out = append(out, '\n')
-		if _, err := w.Write(out); err != nil {
-			return err
+		chunk.data = append(chunk.data, sc.Bytes()...)
+		chunk.ends = append(chunk.ends, len(chunk.data))
+		if len(chunk.ends) == chunkLines {
+			send()
 		}
 	}
-	if err := sc.Err(); err != nil {
-		w.Flush()
-		if errors.Is(err, bufio.ErrTooLong) {
+	if len(chunk.ends) > 0 {
+		send()
+	}
+	close(todo)
+	close(ordered)
+	wg.Wait()
+	err = <-writeErr
+	if scanErr := sc.Err(); scanErr != nil {
+		if errors.Is(scanErr, bufio.ErrTooLong) {
 			return usageErrorf("%s: line %d is longer than %d bytes", name, line+1, maxCaseLine)
 		}
-		return usageErrorf("reading %s: %w", name, err)
+		return usageErrorf("reading %s: %w", name, scanErr)
 	}
-	if err := w.Flush(); err != nil {
-		return err
+	var bi *batchInvalid
+	if errors.As(err, &bi) {
+		return usageErrorf("%s: %d of %d lines were not valid cases", name, bi.n, line)
 	}
-	if invalid > 0 {
-		return usageErrorf("%s: %d of %d lines were not valid cases", name, invalid, line)
+	return err
+}
+
+// batchInvalid reports invalid lines after the whole batch was answered.
+type batchInvalid struct{ n int }
+
+func (e *batchInvalid) Error() string { return fmt.Sprintf("%d invalid lines", e.n) }
+
+// run evaluates the chunk's lines into c.out.
+func (c *batchChunk) run(ev *eval.Evaluator, dec *eval.CaseDecoder, cache *eval.Cache) {
+	start := 0
+	for i, end := range c.ends {
+		data := bytes.TrimSpace(c.data[start:end])
+		start = end
+		cs, err := dec.Decode(data)
+		res, err := runCase(cs, err, ev, cache)
+		if err != nil {
+			c.invalid++
+			msg, _ := json.Marshal(struct {
+				Error string `json:"error"`
+			}{fmt.Sprintf("line %d: %v", c.first+i, err)})
+			c.out = append(c.out, msg...)
+		} else {
+			c.out = res.AppendJSON(c.out)
+		}
+		c.out = append(c.out, '\n')
 	}
-	return nil
 }

@@ -28,6 +28,10 @@ const defaultConfig = ".aegis.yaml"
 // stdinName names standard input in locations.
 const stdinName = "<stdin>"
 
+// maxStdin bounds what validate reads from standard input: the size of the
+// largest file source.Walk reads.
+const maxStdin = 256 << 20
+
 // validateFlags are the command's flags, as given.
 type validateFlags struct {
 	format     string
@@ -133,19 +137,39 @@ func runValidate(ctx context.Context, env *Env, fl validateFlags, args []string)
 	}
 
 	if rep.Totals.Errors > 0 {
-		noun := "problems"
-		if rep.Totals.Errors == 1 {
-			noun = "problem"
-		}
-		failures = append(failures, fmt.Errorf("%d %s kept policies from being read in full (see the report)", rep.Totals.Errors, noun))
+		failures = append(failures, fmt.Errorf("%s kept policies from being read in full (see the report)", count(rep.Totals.Errors, "problem", "problems")))
 	}
 	if len(failures) > 0 {
 		return &exitError{code: ExitUsage, err: errors.Join(failures...)}
 	}
-	if worst, any := rep.Worst(); any && !run.failOnNone && worst >= run.failOn {
-		return &exitError{code: ExitFindings}
+	if run.failOnNone {
+		return nil
+	}
+	if n := countAtLeast(rep, run.failOn); n > 0 {
+		return &exitError{code: ExitFindings, err: fmt.Errorf("%s at or above --fail-on %s", count(n, "finding", "findings"), run.failOn)}
 	}
 	return nil
+}
+
+// count renders "1 finding", "2 findings".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// countAtLeast counts the report's counted findings of severity sev or worse.
+func countAtLeast(rep *report.Report, sev check.Severity) int {
+	n := 0
+	for _, in := range rep.Inputs {
+		for _, f := range in.Findings {
+			if f.Severity >= sev {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // parseValidateFlags checks the flags and loads the configuration.
@@ -158,7 +182,7 @@ func parseValidateFlags(env *Env, fl validateFlags) (*validateRun, error) {
 	if strings.EqualFold(fl.failOn, "none") {
 		run.failOnNone = true
 	} else if run.failOn, err = check.ParseSeverity(fl.failOn); err != nil {
-		return nil, usageErrorf("--fail-on: %w (or none)", err)
+		return nil, usageErrorf("--fail-on %q: want critical, high, medium, low, info or none", fl.failOn)
 	}
 	if run.kind, err = policy.ParseKind(fl.policyType); err != nil {
 		return nil, usageErrorf("--policy-type: %w", err)
@@ -258,8 +282,8 @@ func documents(db *iamdb.DB, extracted []source.Extracted) []*report.Document {
 	docs := make([]*report.Document, len(extracted))
 	for i, e := range extracted {
 		docs[i] = &report.Document{
-			Input: check.Input{File: e.File, Name: e.Name, Kind: e.Kind, Doc: e.Document, DB: db},
-			Owner: e.Owner, Errors: e.Errors,
+			Input: check.Input{File: e.File, Name: e.Name, Kind: e.Kind, Doc: e.Document, DB: db, Errors: e.Errors},
+			Owner: e.Owner,
 		}
 	}
 	return docs
@@ -278,9 +302,13 @@ func collectInputs(ctx context.Context, env *Env, paths []string, opts source.Op
 		var got []source.Extracted
 		var errs []error
 		if p == "-" {
-			src, err := io.ReadAll(env.Stdin)
+			src, err := io.ReadAll(io.LimitReader(env.Stdin, maxStdin+1))
 			if err != nil {
 				failures = append(failures, fmt.Errorf("reading standard input: %w", err))
+				continue
+			}
+			if len(src) > maxStdin {
+				failures = append(failures, fmt.Errorf("standard input is larger than the %d MiB validate reads", maxStdin>>20))
 				continue
 			}
 			var xerr error

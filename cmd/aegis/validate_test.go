@@ -50,8 +50,8 @@ func TestValidateFormatsGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
 			code, stdout, stderr := runValidateCLI(t, "", append(tt.args, validateFixtures...)...)
-			if code != ExitFindings || stderr != "" {
-				t.Errorf("exit %d, stderr %q; want exit 1 (a critical finding), no stderr", code, stderr)
+			if code != ExitFindings || !strings.HasSuffix(stderr, "at or above --fail-on high\n") {
+				t.Errorf("exit %d, stderr %q; want exit 1 (a critical finding), saying so", code, stderr)
 			}
 			if tt.json {
 				checkJSONGolden(t, tt.golden, stdout)
@@ -98,16 +98,16 @@ func TestValidateExitCodes(t *testing.T) {
 		want   int
 		stderr string // a substring of standard error
 	}{
-		{"critical finding fails the default gate", []string{"testdata/validate/bucket-policy.json"}, "", ExitFindings, ""},
+		{"critical finding fails the default gate", []string{"testdata/validate/bucket-policy.json"}, "", ExitFindings, "aegis: 1 finding at or above --fail-on high\n"},
 		{"fail-on none never fails on findings", []string{"--fail-on", "none", "testdata/validate/bucket-policy.json"}, "", ExitOK, ""},
 		{"high finding under fail-on critical passes", []string{"--fail-on", "critical", "testdata/validate/lambda-role.yaml"}, "", ExitOK, ""},
-		{"medium finding meets fail-on medium", []string{"--fail-on", "MEDIUM", "testdata/validate/terraform"}, "", ExitFindings, ""},
+		{"medium finding meets fail-on medium", []string{"--fail-on", "MEDIUM", "testdata/validate/terraform"}, "", ExitFindings, "at or above --fail-on medium"},
 		{"clean policy from stdin", []string{"-", "--policy-type", "identity"}, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/2026/*"}]}`, ExitOK, ""},
-		{"admin policy from stdin", []string{"-"}, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, ExitFindings, ""},
+		{"admin policy from stdin", []string{"-"}, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, ExitFindings, "at or above --fail-on high"},
 		{"broken policy is invalid input", []string{"--fail-on", "none", "testdata/validate/broken.json"}, "", ExitUsage, "kept policies from being read"},
 		{"missing path", []string{"testdata/validate/nope.json"}, "", ExitUsage, "no such file"},
 		{"unknown format", []string{"--format", "xml", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `unknown report format "xml"`},
-		{"unknown fail-on", []string{"--fail-on", "severe", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `--fail-on: unknown severity "severe"`},
+		{"unknown fail-on", []string{"--fail-on", "severe", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `--fail-on "severe": want critical, high, medium, low, info or none`},
 		{"unknown policy type", []string{"--policy-type", "role", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `--policy-type: unknown policy kind "role"`},
 		{"unknown framework", []string{"--framework", "iso-27001", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `--framework "iso-27001": unknown framework`},
 		{"bad colour", []string{"--color", "sometimes", "testdata/validate/bucket-policy.json"}, "", ExitUsage, "--color"},
@@ -132,7 +132,7 @@ func TestValidateConfig(t *testing.T) {
 	args := []string{"--config", "testdata/validate/accepted.yaml", "--format", "json", "--framework", "cis-aws",
 		"testdata/validate/bucket-policy.json", "testdata/validate/lambda-role.yaml"}
 	code, stdout, stderr := runValidateCLI(t, "", args...)
-	if code != ExitFindings || stderr != "" {
+	if code != ExitFindings || stderr != "aegis: 1 finding at or above --fail-on high\n" {
 		t.Errorf("exit %d, stderr %q; want 1: the expired acceptance's critical finding counts again", code, stderr)
 	}
 	checkJSONGolden(t, "validate/config.golden.json", stdout)
@@ -180,8 +180,8 @@ func TestValidateOutputFile(t *testing.T) {
 	isolateCache(t)
 	out := filepath.Join(t.TempDir(), "aegis.sarif")
 	code, stdout, stderr := runValidateCLI(t, "", "--format", "sarif", "--output", out, "testdata/validate/bucket-policy.json")
-	if code != ExitFindings || stdout != "" || stderr != "" {
-		t.Fatalf("exit %d, stdout %q, stderr %q; want 1 and nothing printed", code, stdout, stderr)
+	if code != ExitFindings || stdout != "" || !strings.Contains(stderr, "at or above") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 1, no report on stdout, the gate's verdict on stderr", code, stdout, stderr)
 	}
 	data, err := os.ReadFile(out)
 	if err != nil {
@@ -212,5 +212,19 @@ func TestValidateNotesUnrecognizedFiles(t *testing.T) {
 	}
 	if want := filepath.Join(dir, "package.json") + ": skipped: not a policy"; !strings.Contains(stdout, want) {
 		t.Errorf("output does not note %q:\n%s", want, stdout)
+	}
+}
+
+// TestValidateSourceFixtures validates the CloudFormation and Terraform
+// fixtures of backend/source: every finding and input problem points at
+// the original file:line:column. Exit 2 comes from the fixtures with
+// syntax errors.
+func TestValidateSourceFixtures(t *testing.T) {
+	isolateCache(t)
+	for _, dir := range []string{"cfn", "terraform"} {
+		t.Run(dir, func(t *testing.T) {
+			got := runCLI(t, []string{"validate", validateNow, "--fail-on", "none", "--framework", "cis-aws", filepath.Join("../../backend/source/testdata", dir)})
+			checkGolden(t, "validate/source-"+dir+".golden", got)
+		})
 	}
 }

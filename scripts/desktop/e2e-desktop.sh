@@ -134,18 +134,25 @@ right="$((W / 2))x$((H - 200))+$((W / 2))+150" # the Result panel
 shot start
 
 # --- 2. Validate: a broken policy, then a valid one --------------------------
-xdotool windowfocus --sync "$WIN" 2>/dev/null || true
+xdotool windowfocus "$WIN" 2>/dev/null || true
+sleep 0.2
 xdotool mousemove --window "$WIN" $((W * 41 / 100)) $((H * 65 / 100)) click 1
 xdotool type --delay 4 '{"Version": "2012-10-17", "Statement": [{"Effect": "Allw", "Action": "s3:GetObject", "Resource": "*",}]}'
 change validate-errors start "$right"
 
 xdotool key ctrl+a BackSpace
-xdotool type --delay 4 '{"Statement": [{"Effect": "Allow",
-"Action": ["s3:ListBucket", "s3:GetObject"],
-"Resource": ["arn:aws:s3:::reports",
-"arn:aws:s3:::reports/*"],
-"Condition": {"Bool": {"aws:SecureTransport": "true"}}}],
-"Version": "2012-10-17"}'
+# Line by line: xdotool types a newline as Linefeed, which a textarea ignores.
+while IFS= read -r line; do
+  xdotool type --delay 4 "$line"
+  xdotool key Return
+done <<'POLICY'
+{"Statement": [{"Effect": "Allow",
+  "Action": ["s3:ListBucket", "s3:GetObject"],
+  "Resource": ["arn:aws:s3:::reports",
+               "arn:aws:s3:::reports/*"],
+  "Condition": {"Bool": {"aws:SecureTransport": "true"}}}],
+ "Version": "2012-10-17"}
+POLICY
 change desktop validate-errors "$right"
 
 # --- 3. native menu accelerators --------------------------------------------
@@ -165,15 +172,18 @@ colours=$(identify -format '%k' "$OUT/desktop.png")
 echo "desktop.png: ${W}x${H}, $colours colours"
 
 # --- 4. a second instance refuses to start -----------------------------------
-set +e
-timeout 60 "$BIN" >"$work/second.log" 2>&1 &
+timeout -s KILL 90 "$BIN" >"$work/second.log" 2>&1 &
 SECOND=$!
-DIALOG=$(timeout 50 xdotool search --sync --onlyvisible --name '^Aegis IAM is already running$' | head -1)
-[ -n "$DIALOG" ] && xdotool windowfocus "$DIALOG" key --window "$DIALOG" Return 2>/dev/null
-wait "$SECOND"
-rc=$?
-set -e
-[ -n "$DIALOG" ] || fail "second instance: no 'already running' dialog"
+DIALOG=$(timeout 50 xdotool search --sync --onlyvisible --name '^Aegis IAM is already running$' | head -1) || true
+[ -n "$DIALOG" ] || fail "second instance: no 'already running' dialog: $(cat "$work/second.log")"
+# Dismiss it with real key presses (XTest): GTK ignores synthetic (XSendEvent) ones.
+for _ in $(seq 20); do
+  kill -0 "$SECOND" 2>/dev/null || break
+  xdotool windowfocus "$DIALOG" 2>/dev/null && sleep 0.2 && xdotool key Return 2>/dev/null
+  sleep 0.5
+done
+rc=0
+wait "$SECOND" || rc=$?
 [ "$rc" -eq 1 ] || fail "second instance exited with $rc, want 1: $(cat "$work/second.log")"
 grep -q 'already running' "$work/second.log" || fail "second instance did not say it is already running: $(cat "$work/second.log")"
 echo "second instance: refused with a dialog and exit code 1"
@@ -182,7 +192,8 @@ echo "second instance: refused with a dialog and exit code 1"
 xdotool windowsize --sync "$WIN" 1100 720
 sleep 0.3
 xdotool windowfocus "$WIN" 2>/dev/null || true
-xdotool key --window "$WIN" ctrl+q
+sleep 0.2
+xdotool key ctrl+q
 for _ in $(seq 300); do kill -0 "$APP" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$APP" 2>/dev/null && fail "Ctrl+Q did not quit"
 stop

@@ -69,3 +69,26 @@ func BenchmarkCorpus(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkManagedPolicy measures every rule on single managed policies:
+// the broadest one and a typical service policy.
+func BenchmarkManagedPolicy(b *testing.B) {
+	reg := registry(b)
+	ins := corpusInputs(b)
+	for _, name := range []string{"AdministratorAccess", "PowerUserAccess", "AmazonS3FullAccess", "IAMFullAccess"} {
+		var in *check.Input
+		for _, x := range ins {
+			if x.Name == name {
+				in = x
+			}
+		}
+		if in == nil {
+			b.Fatalf("%s not in the corpus", name)
+		}
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				reg.Run(&check.Input{File: in.File, Name: in.Name, Kind: in.Kind, Doc: in.Doc, DB: in.DB}, check.Options{})
+			}
+		})
+	}
+}

@@ -43,8 +43,8 @@ const (
 // resource, or allowed there if conditions hold.
 type grant struct {
 	action     string
-	resource   string // the request resource
-	scope      string // how the policy names it: the Resource pattern sampled, or "*"
+	resource   string              // the request resource
+	scope      string              // how the policy names it: the Resource pattern sampled, or "*"
 	all        bool                // allowed with Resource "*": every resource
 	conditions []eval.ConditionRef // non-empty: allowed only if these hold
 	stmt       *policy.Statement   // the Allow statement that grants it
@@ -71,7 +71,6 @@ func (g *grant) where() string {
 // engineStatement is a statement prepared for the engine's quick
 // pre-filter: lower-cased action patterns and sample resources.
 type engineStatement struct {
-	src     *policy.Statement
 	allow   bool
 	not     bool     // NotAction
 	actions []string // lower-cased patterns
@@ -94,7 +93,7 @@ func (s engineStatement) matches(action string) bool {
 
 // newEngineStatement prepares st for the pre-filter.
 func newEngineStatement(st *policy.Statement) engineStatement {
-	es := engineStatement{src: st, allow: st.Effect == policy.EffectAllow}
+	es := engineStatement{allow: st.Effect == policy.EffectAllow}
 	list := st.Action
 	if st.NotAction != nil {
 		es.not, list = true, st.NotAction
@@ -115,9 +114,9 @@ func newEngineStatement(st *policy.Statement) engineStatement {
 // engine evaluates one identity-style policy. It memoizes per action, so
 // rules asking about the same action pay once.
 type engine struct {
-	doc   *policy.Document
-	in    eval.Input
-	ev    eval.Evaluator
+	doc     *policy.Document
+	in      eval.Input
+	ev      eval.Evaluator
 	stmts   []engineStatement
 	memo    map[string]*grant // allowed, by action
 	memoAll map[string]*grant // onAll, by action
@@ -143,8 +142,8 @@ func newEngine(p *check.Pass) *engine {
 }
 
 func buildEngine(p *check.Pass) *engine {
-	if p.Doc == nil {
-		return nil
+	if p.Doc == nil || p.Kind == policy.KindAny && namesPrincipals(p.Doc) {
+		return nil // a document of unknown kind that names principals is a resource or trust policy
 	}
 	pol, err := p.Compiled()
 	if err != nil {
@@ -164,6 +163,17 @@ func buildEngine(p *check.Pass) *engine {
 		e.stmts = append(e.stmts, es)
 	}
 	return e
+}
+
+// namesPrincipals reports whether a statement of doc has a Principal or
+// NotPrincipal element.
+func namesPrincipals(doc *policy.Document) bool {
+	for _, st := range doc.Statements {
+		if st.Principal != nil || st.NotPrincipal != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // delegatingPolicy is the resource policy the engine stands in for a KMS key
@@ -248,41 +258,53 @@ func (e *engine) reachable(action string) bool {
 func (e *engine) allowed(action string) *grant {
 	// Callers spell actions as the IAM database does, so the memo is keyed
 	// by the name as given.
+	best := e.onAll(action)
+	if !e.reachable(action) || best != nil && !best.conditioned() {
+		return best
+	}
 	if g, ok := e.memo[action]; ok {
 		return g
 	}
-	best := e.onAll(action)
-	if e.reachable(action) {
-		key := strings.ToLower(action)
-		for i := range e.stmts {
-			if best != nil && !best.conditioned() {
-				break
-			}
-			st := &e.stmts[i]
-			if !st.allow || !st.matches(key) {
+	best = e.bestSample(action, nil, best)
+	e.memo[action] = best
+	return best
+}
+
+// bestSample improves best with the grants on the sample resources of the
+// Allow statements that name action, keeping only resources accept admits
+// (nil: all); an unconditional grant wins over a conditional one.
+func (e *engine) bestSample(action string, accept func(string) bool, best *grant) *grant {
+	key := strings.ToLower(action)
+	for i := range e.stmts {
+		if best != nil && !best.conditioned() {
+			break
+		}
+		st := &e.stmts[i]
+		if !st.allow || !st.matches(key) {
+			continue
+		}
+		for _, res := range st.samples {
+			if accept != nil && !accept(res.resource) {
 				continue
 			}
-			for _, res := range st.samples {
-				if g := e.ask(action, res); g != nil && (best == nil || best.conditioned() && !g.conditioned()) {
-					best = g
-				}
+			if g := e.ask(action, res); g != nil && (best == nil || best.conditioned() && !g.conditioned()) {
+				best = g
 			}
 		}
 	}
-	e.memo[action] = best
 	return best
 }
 
 // onAll returns how the policy grants action on every resource (Resource
 // "*"), or nil: what rules about unconstrained permissions ask.
 func (e *engine) onAll(action string) *grant {
+	if !e.reachable(action) {
+		return nil
+	}
 	if g, ok := e.memoAll[action]; ok {
 		return g
 	}
-	var g *grant
-	if e.reachable(action) {
-		g = e.ask(action, sample{"*", "*"})
-	}
+	g := e.ask(action, sample{"*", "*"})
 	e.memoAll[action] = g
 	return g
 }
@@ -297,7 +319,13 @@ func (e *engine) allowedOn(action, resource string) *grant {
 
 // ask evaluates one request as the probe user.
 func (e *engine) ask(action string, res sample) *grant {
-	r, err := e.ev.Evaluate(&e.in, &eval.Request{Principal: probeUser, Action: action, Resource: res.resource}, eval.ModeUnknown)
+	return e.askContext(action, res, eval.Context{})
+}
+
+// askContext evaluates one request as the probe user with the context keys
+// the calling operation sets (e.g. iam:PassedToService).
+func (e *engine) askContext(action string, res sample, ctx eval.Context) *grant {
+	r, err := e.ev.Evaluate(&e.in, &eval.Request{Principal: probeUser, Action: action, Resource: res.resource, Context: ctx}, eval.ModeUnknown)
 	if err != nil || (r.Decision != eval.Allowed && r.Decision != eval.Conditional) {
 		return nil
 	}
@@ -479,7 +507,12 @@ func buildResourceEngine(p *check.Pass) *resourceEngine {
 // statement whose grant the caller asks about: the answer is nil unless
 // that statement admits the request.
 func (e *resourceEngine) ask(principal, action, resource string, want *policy.Statement) *resourceAnswer {
-	r, err := e.ev.Evaluate(&e.in, &eval.Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: probeAccount}, eval.ModeUnknown)
+	return e.askOwned(principal, action, resource, probeAccount, want)
+}
+
+// askOwned is ask for a resource owned by account owner.
+func (e *resourceEngine) askOwned(principal, action, resource, owner string, want *policy.Statement) *resourceAnswer {
+	r, err := e.ev.Evaluate(&e.in, &eval.Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: owner}, eval.ModeUnknown)
 	if err != nil || (r.Decision != eval.Allowed && r.Decision != eval.Conditional) {
 		return nil
 	}

@@ -130,8 +130,8 @@ func exposureRules() []*check.Rule {
 		},
 		{
 			ID: "AEG-EXP-003", Category: check.CategoryResourceExposure, Severity: check.SeverityCritical,
-			Title:       "Resource policy grants access to everyone",
-			Description: "A resource-based policy allows any principal — anonymous callers and every AWS account — with no condition that restricts the caller's organisation, account, source or network: the bucket, queue, topic, key, function, secret or repository is public.",
+			Title:       "Resource policy grants read access to everyone",
+			Description: "A resource-based policy allows any principal — anonymous callers and every AWS account — to read or list, with no condition that restricts the caller's organisation, account, source or network: the bucket, queue, topic, key, function, secret or repository is public. (Public write, delete and permission changes are AEG-EXP-004.)",
 			Remediation: `Name the principals, or add {"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-ORGID"}}}.`,
 			References:  []string{s3Doc, "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous", "Checkov CKV_AWS_70", "Prowler s3_bucket_public_access", "Security Hub S3.2"},
 			Controls:    ctrls("cis 2.21", "pci 1.3.1 1.3.2 1.4.2", "hipaa 164.308(a)(1)(ii)(B) 164.308(a)(3)(i) 164.312(a)(1)", "nist AC-3 AC-3(7) AC-4 AC-4(21) AC-6 AC-21 SC-7 SC-7(3) SC-7(4) SC-7(9) SC-7(11) SC-7(16) SC-7(20) SC-7(21)", "soc2 CC6.1"),
@@ -139,7 +139,7 @@ func exposureRules() []*check.Rule {
 			Bad:         []check.Example{{Kind: policy.KindResource, Policy: publicRead}},
 			Good:        []check.Example{{Kind: policy.KindResource, Policy: orgRead}, {Kind: policy.KindResource, Policy: acctRead}},
 			Run: func(p *check.Pass) {
-				reportPublic(p, func(*iamdb.Action) bool { return true }, "grants %s to anyone, anonymous callers included: %s.")
+				reportPublic(p, func(a *iamdb.Action) bool { return !isWrite(a) }, "grants %s to anyone, anonymous callers included: %s.")
 			},
 		},
 		{
@@ -174,6 +174,21 @@ func exposureRules() []*check.Rule {
 					}
 				}
 			},
+		},
+		{
+			ID: "AEG-EXP-006", Category: check.CategoryResourceExposure, Severity: check.SeverityMedium,
+			Title:       "Resource policy grants another AWS account",
+			Description: "A resource-based policy on a resource whose ARN names its owner account grants principals of a different account, with no aws:PrincipalOrgID/aws:PrincipalOrgPaths condition keeping them inside the organisation. (Whether that account belongs to the organisation needs the account list; audits check that part.)",
+			Remediation: `Confirm the account is trusted, and add {"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-ORGID"}}}.`,
+			References:  []string{"https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-cross-account-resource-access.html", "Prowler s3_bucket_cross_account_access", "Security Hub S3.6"},
+			Controls:    ctrls("pci 7.2.1 7.2.2 7.2.5 7.2.6 7.3.1 7.3.2 7.3.3 10.6.3", "nist CA-9(1) CM-2"),
+			Kinds:       resKinds,
+			Bad:         []check.Example{{Kind: policy.KindResource, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/reader"},"Action":"sqs:ReceiveMessage","Resource":"arn:aws:sqs:eu-west-1:123456789012:orders"}]}`}},
+			Good: []check.Example{
+				{Kind: policy.KindResource, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/reader"},"Action":"sqs:ReceiveMessage","Resource":"arn:aws:sqs:eu-west-1:123456789012:orders"}]}`},
+				{Kind: policy.KindResource, Note: "organisation boundary", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/reader"},"Action":"sqs:ReceiveMessage","Resource":"arn:aws:sqs:eu-west-1:123456789012:orders","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`},
+			},
+			Run: runCrossAccountGrant,
 		},
 		{
 			ID: "AEG-EXP-008", Category: check.CategoryDataExfiltration, Severity: check.SeverityMedium,
@@ -276,16 +291,63 @@ func reportPublic(p *check.Pass, keep func(*iamdb.Action) bool, format string) {
 		if len(names) == 0 {
 			continue
 		}
-		msg := fmt.Sprintf(format, pluralActions(len(names)), summarize(names, 6))
+		msg := fmt.Sprintf(format, fmt.Sprintf("%d %s", len(names), actionsWord(len(names))), summarize(names, 6))
 		p.Report(st, principalPos(st), "Principal", "the policy "+msg,
 			fmt.Sprintf(`Replace the wildcard principal with the principals that need %s, e.g. {"AWS": "arn:aws:iam::ACCOUNT:role/NAME"}, or add {"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-ORGID"}}} (for AWS services, aws:SourceArn and aws:SourceAccount).`, summarize(names, 6)),
 			check.Exposure{AllResources: true})
 	}
 }
 
-func pluralActions(n int) string {
-	if n == 1 {
-		return "1 action"
+// ownerAccount returns the account every Resource ARN of st names, or ""
+// when they name none (S3) or several.
+func ownerAccount(st *policy.Statement) string {
+	owner := ""
+	for _, r := range st.Resource.Strings() {
+		parts := strings.Split(r, ":")
+		if len(parts) < 6 || !accountID.MatchString(parts[4]) || owner != "" && owner != parts[4] {
+			return ""
+		}
+		owner = parts[4]
 	}
-	return fmt.Sprintf("%d actions", n)
+	return owner
+}
+
+// principalAccount returns the account of an AWS principal value (an account
+// ID or an IAM/STS ARN), or "".
+func principalAccount(v string) string {
+	if accountID.MatchString(v) {
+		return v
+	}
+	if parts := strings.Split(v, ":"); len(parts) >= 6 && accountID.MatchString(parts[4]) {
+		return parts[4]
+	}
+	return ""
+}
+
+// runCrossAccountGrant reports principals of accounts other than the
+// resource's owner that the evaluator lets in.
+func runCrossAccountGrant(p *check.Pass) {
+	e := newResourceEngine(p)
+	if e == nil {
+		return
+	}
+	for _, pv := range principals(p.Doc, "AWS") {
+		owner, acct := ownerAccount(pv.stmt), principalAccount(pv.value.Text)
+		if owner == "" || acct == "" || acct == owner || hasAnyKey(conditionKeys(pv.stmt), "aws:principalorgid", "aws:principalorgpaths") {
+			continue
+		}
+		action := "*"
+		if vals := pv.stmt.Action.Strings(); len(vals) > 0 {
+			action = sampleResource(vals[0])
+		}
+		caller := pv.value.Text // a named user or role asks as itself, an account as one of its roles
+		if accountPrincipal.MatchString(caller) {
+			caller = "arn:aws:iam::" + acct + ":role/aegis-probe-external"
+		}
+		if e.askOwned(caller, action, resourceSample(pv.stmt), owner, pv.stmt) == nil {
+			continue
+		}
+		p.Report(pv.stmt, pv.value.Pos, "Principal.AWS", fmt.Sprintf("the policy grants %s, in account %s, access to a resource of account %s.", pv.value.Text, acct, owner),
+			fmt.Sprintf(`If account %s is not part of your organisation, remove it; otherwise add {"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-ORGID"}}} to this statement.`, acct), check.Exposure{})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aegis-iam/aegis/backend/check"
+	"github.com/aegis-iam/aegis/backend/eval"
 	"github.com/aegis-iam/aegis/backend/policy"
 )
 
@@ -40,29 +41,12 @@ func isSelf(resource string) bool {
 
 func notSelf(resource string) bool { return !isSelf(resource) }
 
-// search is allowed without the memo, keeping only grants on resources
-// accept admits.
+// search is allowed restricted to grants on resources accept admits.
 func (e *engine) search(action string, accept func(string) bool) *grant {
 	if g := e.allowed(action); g == nil || accept(g.resource) {
 		return g
 	}
-	key := strings.ToLower(action)
-	var best *grant
-	for i := range e.stmts {
-		st := &e.stmts[i]
-		if !st.allow || !st.matches(key) {
-			continue
-		}
-		for _, res := range st.samples {
-			if !accept(res.resource) {
-				continue
-			}
-			if g := e.ask(action, res); g != nil && (best == nil || best.conditioned() && !g.conditioned()) {
-				best = g
-			}
-		}
-	}
-	return best
+	return e.bestSample(action, accept, nil)
 }
 
 // pathGrants returns one grant per requirement of path, or nil when the
@@ -81,12 +65,28 @@ func (e *engine) pathGrants(path *escalationPath) []*grant {
 				best = g
 			}
 		}
+		if best != nil && path.PassedTo != "" && best.action == "iam:PassRole" {
+			best = e.passRoleTo(best, path.PassedTo)
+		}
 		if best == nil {
 			return nil
 		}
 		out = append(out, best)
 	}
 	return out
+}
+
+// passRoleTo refines a conditional iam:PassRole grant for a path: the
+// service call the path makes sets iam:PassedToService to service, so the
+// engine asks again with that value known. A PassRole limited to other
+// services drops out; one limited to this service becomes unconditional.
+func (e *engine) passRoleTo(g *grant, service string) *grant {
+	if !hasConditionKey(g.conditions, "iam:PassedToService") {
+		return g
+	}
+	var ctx eval.Context
+	ctx.Set("iam:PassedToService", service)
+	return e.askContext(g.action, sample{g.scope, g.resource}, ctx)
 }
 
 // combinedExposure is the exposure of a path: on all resources only if
@@ -253,7 +253,7 @@ func privescRules() []*check.Rule {
 				{Kind: policy.KindIdentity, Note: "PassRole denied", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","ec2:*"],"Resource":"*"},{"Effect":"Deny","Action":"iam:PassRole","Resource":"*"},{"Effect":"Deny","Action":["iam:Create*","iam:Put*","iam:Attach*","iam:Update*","iam:Add*","iam:Delete*","iam:Detach*","iam:Set*"],"Resource":"*"}]}`},
 			},
 			Run: pathRule{paths: paths, remedy: func(path *escalationPath, gs []*grant) string {
-				return fmt.Sprintf(`Scope iam:PassRole to the explicit role ARNs this workload passes (never "*") and add {"Condition":{"StringEquals":{"iam:PassedToService":"%s"}}}; drop %s if the principal does not need to create or run such resources.`,
+				return fmt.Sprintf(`Scope iam:PassRole to the explicit role ARNs this workload passes (never "*"; iam:PassedToService alone does not stop passing an administrator role to the same service) and limit it with {"Condition":{"StringEquals":{"iam:PassedToService":"%s"}}}; drop %s if the principal does not need to create or run such resources.`,
 					path.PassedTo, strings.Join(actionNames(gs[1:]), ", "))
 			}}.run,
 		},
@@ -306,7 +306,7 @@ func privescRules() []*check.Rule {
 			Good: []check.Example{
 				{Kind: policy.KindIdentity, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:CreateRole","iam:AttachRolePolicy"],"Resource":"*","Condition":{"StringEquals":{"iam:PermissionsBoundary":"arn:aws:iam::123456789012:policy/dev-boundary"}}}]}`},
 			},
-			Run: pathRule{paths: paths, 
+			Run: pathRule{paths: paths,
 				keep: func(gs []*grant) bool { return !hasConditionKey(gs[0].conditions, "iam:PermissionsBoundary") },
 				remedy: func(_ *escalationPath, gs []*grant) string {
 					return fmt.Sprintf(`Require an approved boundary on %s: add {"Condition":{"StringEquals":{"iam:PermissionsBoundary":"arn:aws:iam::ACCOUNT:policy/APPROVED-BOUNDARY"}}} to the statement granting them, and deny iam:DeleteRolePermissionsBoundary.`, strings.Join(actionNames(gs), " and "))
@@ -441,8 +441,8 @@ func runAssumeAnyRole(p *check.Pass) {
 				continue
 			}
 			for _, res := range st.samples {
-				if i := strings.Index(res.resource, ":role/"); i >= 0 && g == nil {
-					g = e.allowedOn(action, res.resource[:i]+":role/"+anyRoleName)
+				if at := strings.Index(res.resource, ":role/"); at >= 0 && g == nil {
+					g = e.allowedOn(action, res.resource[:at]+":role/"+anyRoleName)
 				}
 			}
 		}
@@ -469,7 +469,7 @@ func runFullIAM(p *check.Pass) {
 		if g == nil {
 			continue
 		}
-		reportGrant(p, g, fmt.Sprintf("every %s action (%d actions) is allowed on all resources: the holder controls IAM and can make itself administrator.", pattern, n),
+		reportGrant(p, g, fmt.Sprintf("every %s action (%d actions) is allowed %s: the holder controls IAM and can make itself administrator.", pattern, n, g.where()),
 			fmt.Sprintf("Replace %s with the specific IAM actions this principal needs (e.g. iam:GetRole, iam:ListRoles), scoped to explicit ARNs, and deny iam:CreatePolicyVersion, iam:Put*Policy, iam:Attach*Policy and iam:PassRole on \"*\".", pattern))
 		return
 	}

@@ -36,8 +36,9 @@ func run(t *testing.T, reg *check.Registry, d *iamdb.DB, id string, ex check.Exa
 	if err != nil && (doc == nil || !strings.HasPrefix(id, "AEG-SYN-")) {
 		t.Fatalf("example does not parse: %v\n%s", err, ex.Policy)
 	}
+	errs, _ := err.(policy.ErrorList)
 	var out []check.Finding
-	for _, f := range reg.Run(&check.Input{File: "example.json", Kind: ex.Kind, Doc: doc, DB: d}, check.Options{}) {
+	for _, f := range reg.Run(&check.Input{File: "example.json", Kind: ex.Kind, Doc: doc, DB: d, Errors: errs}, check.Options{}) {
 		if f.RuleID == id {
 			out = append(out, f)
 		}

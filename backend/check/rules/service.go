@@ -204,7 +204,7 @@ func runKeyPolicyHygiene(p *check.Pass) {
 			return
 		}
 		if g, n := e.allowsEvery(p.DB, "kms:*"); g != nil {
-			reportGrant(p, g, fmt.Sprintf("every KMS action (%d) is allowed on all keys: the holder both administers and uses every key that delegates to IAM.", n),
+			reportGrant(p, g, fmt.Sprintf("every KMS action (%d) is allowed %s: the holder both administers and uses every key that delegates to IAM.", n, g.where()),
 				`Split key administration (kms:Create*, kms:Put*, kms:ScheduleKeyDeletion...) and key use (kms:Encrypt, kms:Decrypt, kms:GenerateDataKey*) into separate roles, each scoped to key ARNs.`)
 		}
 		return

@@ -18,6 +18,9 @@ const githubOIDC = "token.actions.githubusercontent.com"
 // the account's root ARN.
 var accountPrincipal = regexp.MustCompile(`^(?:[0-9]{12}|arn:aws[a-z-]*:iam::[0-9]{12}:root)$`)
 
+// accountID matches a 12-digit AWS account ID.
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+
 // accountOf returns the account ID of a whole-account principal.
 func accountOf(principal string) string {
 	if parts := strings.Split(principal, ":"); len(parts) == 6 {
