@@ -42,5 +42,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // Generous: CI machines here are shared and jsdom renders can stall under load.
+    testTimeout: 20000,
   },
 })

@@ -3,6 +3,7 @@ package eval
 import (
 	"testing"
 
+	"github.com/aegis-iam/aegis/backend/policy"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -64,4 +65,43 @@ func FuzzTemplate(f *testing.F) {
 			_ = matchARNPattern(p, value)
 		}
 	})
+}
+
+// FuzzGlobIncluded checks the containment automata against the matcher:
+// when globIncluded(a, b) holds, every string a matches, b matches; and a
+// witness found for "in a, not in b" really is.
+func FuzzGlobIncluded(f *testing.F) {
+	for _, s := range [][3]string{
+		{"arn:aws:s3:::b/*", "arn:aws:s3:::*", "arn:aws:s3:::b/k"},
+		{"a?*", "a*?", "ab"},
+		{"*a*", "*", "xax"},
+		{"ab*", "a*b*", "ab"},
+		{"a*", "a*b", "ac"},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	f.Fuzz(func(t *testing.T, a, b, s string) {
+		if len(a) > 24 || len(b) > 24 || !ascii(a+b+s) {
+			return // containment is byte-wise; ARNs are ASCII (DIVERGENCES.md 17)
+		}
+		if globIncluded(a, b) && policy.Glob(a, s) && !policy.Glob(b, s) {
+			t.Fatalf("globIncluded(%q, %q) but %q matches only the first", a, b, s)
+		}
+		var g globSearch
+		ga := g.addGroup([]string{a}, false)
+		gb := g.addGroup([]string{b}, false)
+		w, found, _ := g.find(func(st bitset) bool { return g.accepts(ga, st) && !g.accepts(gb, st) })
+		if found && (!policy.Glob(a, w) || policy.Glob(b, w)) {
+			t.Fatalf("witness %q for %q minus %q is wrong", w, a, b)
+		}
+	})
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

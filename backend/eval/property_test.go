@@ -255,3 +255,46 @@ func TestEvaluatorReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyContainsSound checks Contains against the evaluator: when it
+// proves NEW grants no new access, no random request NEW allows is denied
+// by OLD; when it reports new access, its counterexample is one.
+func TestPropertyContainsSound(t *testing.T) {
+	db := embeddedDB(t)
+	r := rand.New(rand.NewPCG(9, 10))
+	proven, found := 0, 0
+	for iter := 0; iter < 150; iter++ {
+		oldP, err := Compile("old", randDoc(r, 1+r.IntN(3), false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		newP, err := Compile("new", randDoc(r, 1+r.IntN(3), false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldIn, newIn := &Input{Identity: []*Policy{oldP}}, &Input{Identity: []*Policy{newP}}
+		c := Contains(db, []*Policy{oldP}, []*Policy{newP})
+		switch c.Verdict {
+		case NewAccess:
+			found++
+			n, _ := Evaluate(newIn, c.Counterexample, ModeAWS)
+			o, _ := Evaluate(oldIn, c.Counterexample, ModeAWS)
+			if n.Decision != Allowed || o.Decision == Allowed {
+				t.Fatalf("counterexample %+v: NEW %s, OLD %s", c.Counterexample, n.Decision, o.Decision)
+			}
+		case NoNewAccess:
+			proven++
+			for k := 0; k < 40; k++ {
+				req := randRequest(r)
+				req.Principal = "arn:aws:iam::111122223333:user/alice"
+				req.ResourceAccount = "111122223333"
+				n, _ := Evaluate(newIn, req, ModeAWS)
+				o, _ := Evaluate(oldIn, req, ModeAWS)
+				if n.Decision == Allowed && o.Decision != Allowed {
+					t.Fatalf("proven no new access, but NEW allows and OLD denies %+v\nold %v\nnew %v", req, oldP.Doc, newP.Doc)
+				}
+			}
+		}
+	}
+	t.Logf("%d proven, %d with a counterexample, of 150", proven, found)
+}

@@ -122,6 +122,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 func writeMarkdownPolicy(b *bytes.Buffer, in PolicyResult) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("### %s\n\n", mdText(policyTitle(in)))
+	if len(in.Score.Reasons) > 1 {
+		p("%s\n\n", mdText(in.Score.Summary()))
+	}
 	for _, e := range in.Errors {
 		msg := e.Msg
 		if e.Path != "" {

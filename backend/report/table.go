@@ -110,6 +110,9 @@ func (t *tableWriter) policy(in PolicyResult) {
 		score = t.style(severityStyleForBand(in.Score.Band), score)
 	}
 	t.line(2, head+" — "+score)
+	if len(in.Score.Reasons) > 1 {
+		t.line(4, t.style(ansiDim, oneLine(in.Score.Summary())))
+	}
 	if len(in.Findings) == 0 && len(in.Errors) == 0 && len(in.Suppressed) == 0 {
 		t.line(4, t.style(ansiDim, "no findings"))
 	}

@@ -326,13 +326,31 @@ func collectInputs(ctx context.Context, env *Env, paths []string, opts source.Op
 			case errors.Is(err, source.ErrUnrecognized):
 				notes = append(notes, report.Note{File: unrecognizedFile(err), Message: "skipped: " + source.ErrUnrecognized.Error()})
 			case errors.As(err, &list) && len(list) > 0:
-				docs = append(docs, source.Extracted{File: list[0].Filename, Errors: list})
+				docs = append(docs, errorsByFile(list)...)
 			default:
 				failures = append(failures, err)
 			}
 		}
 	}
 	return docs, notes, failures
+}
+
+// errorsByFile turns a file-level error list (a YAML or HCL syntax error;
+// for a Terraform module, errors in several files) into one error-only
+// result per file.
+func errorsByFile(list policy.ErrorList) []source.Extracted {
+	var out []source.Extracted
+	index := map[string]int{}
+	for _, e := range list {
+		i, ok := index[e.Filename]
+		if !ok {
+			i = len(out)
+			index[e.Filename] = i
+			out = append(out, source.Extracted{File: e.Filename})
+		}
+		out[i].Errors = append(out[i].Errors, e)
+	}
+	return out
 }
 
 // unrecognizedFile recovers the file name from a wrapped ErrUnrecognized

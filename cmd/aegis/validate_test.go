@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/aegis-iam/aegis/backend/policy"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -226,5 +228,20 @@ func TestValidateSourceFixtures(t *testing.T) {
 			got := runCLI(t, []string{"validate", validateNow, "--fail-on", "none", "--framework", "cis-aws", filepath.Join("../../backend/source/testdata", dir)})
 			checkGolden(t, "validate/source-"+dir+".golden", got)
 		})
+	}
+}
+
+func TestErrorsByFile(t *testing.T) {
+	list := policy.ErrorList{
+		{Filename: "a.tf", Pos: policy.Pos{Line: 1}, Code: "hcl-syntax", Msg: "x"},
+		{Filename: "b.tf", Pos: policy.Pos{Line: 2}, Code: "hcl-syntax", Msg: "y"},
+		{Filename: "a.tf", Pos: policy.Pos{Line: 3}, Code: "hcl-syntax", Msg: "z"},
+	}
+	var got []string
+	for _, e := range errorsByFile(list) {
+		got = append(got, fmt.Sprintf("%s:%d", e.File, len(e.Errors)))
+	}
+	if diff := cmp.Diff([]string{"a.tf:2", "b.tf:1"}, got); diff != "" {
+		t.Errorf("errorsByFile (-want +got):\n%s", diff)
 	}
 }

@@ -117,7 +117,7 @@ type engine struct {
 	doc     *policy.Document
 	in      eval.Input
 	ev      eval.Evaluator
-	stmts   []engineStatement
+	stmts   []engineStatement // see statements
 	memo    map[string]*grant // allowed, by action
 	memoAll map[string]*grant // onAll, by action
 	// services holds the lower-case service prefixes Allow statements
@@ -156,13 +156,23 @@ func buildEngine(p *check.Pass) *engine {
 	e := &engine{doc: p.Doc, in: eval.Input{Identity: []*eval.Policy{pol}, Resource: deleg}, memo: map[string]*grant{}, memoAll: map[string]*grant{}}
 	e.services = map[string]bool{}
 	for _, st := range p.Doc.Statements {
-		es := newEngineStatement(st)
-		if es.allow {
-			e.noteServices(es)
+		if st.Effect == policy.EffectAllow {
+			e.noteServices(st)
 		}
-		e.stmts = append(e.stmts, es)
 	}
 	return e
+}
+
+// statements returns the statements prepared for sampling, preparing them
+// on first use (most questions are settled by the Resource "*" request).
+func (e *engine) statements() []engineStatement {
+	if e.stmts == nil {
+		e.stmts = make([]engineStatement, len(e.doc.Statements))
+		for i, st := range e.doc.Statements {
+			e.stmts[i] = newEngineStatement(st)
+		}
+	}
+	return e.stmts
 }
 
 // namesPrincipals reports whether a statement of doc has a Principal or
@@ -221,18 +231,18 @@ func sampleResource(pattern string) string {
 }
 
 // noteServices records the services an Allow statement can reach.
-func (e *engine) noteServices(es engineStatement) {
-	if es.not {
+func (e *engine) noteServices(st *policy.Statement) {
+	if st.NotAction != nil || st.Action == nil {
 		e.anyService = true
 		return
 	}
-	for _, a := range es.actions {
-		svc, _, ok := strings.Cut(a, ":")
+	for _, v := range st.Action.Values {
+		svc, _, ok := strings.Cut(v.Text, ":")
 		if !ok || strings.ContainsAny(svc, "*?") {
 			e.anyService = true
 			return
 		}
-		e.services[svc] = true
+		e.services[strings.ToLower(svc)] = true
 	}
 }
 
@@ -275,11 +285,12 @@ func (e *engine) allowed(action string) *grant {
 // (nil: all); an unconditional grant wins over a conditional one.
 func (e *engine) bestSample(action string, accept func(string) bool, best *grant) *grant {
 	key := strings.ToLower(action)
-	for i := range e.stmts {
+	stmts := e.statements()
+	for i := range stmts {
 		if best != nil && !best.conditioned() {
 			break
 		}
-		st := &e.stmts[i]
+		st := &stmts[i]
 		if !st.allow || !st.matches(key) {
 			continue
 		}

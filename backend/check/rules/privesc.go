@@ -435,8 +435,9 @@ func runAssumeAnyRole(p *check.Pass) {
 	}
 	if !g.all {
 		g = e.allowedOn(action, anyRole)
-		for i := range e.stmts {
-			st := &e.stmts[i]
+		stmts := e.statements()
+		for i := range stmts {
+			st := &stmts[i]
 			if g != nil || !st.allow || !st.matches("sts:assumerole") {
 				continue
 			}

@@ -205,3 +205,18 @@ func TestManagedPolicyVerdicts(t *testing.T) {
 		t.Errorf("s3:GetObject on one bucket scores %s, want under 20", s.Summary())
 	}
 }
+
+// TestEngineSharedPerInput checks that the rules of one run share one
+// engine per input, and that inputs do not share theirs.
+func TestEngineSharedPerInput(t *testing.T) {
+	doc, err := policy.Parse("p.json", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`), policy.KindIdentity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &check.Input{Kind: policy.KindIdentity, Doc: doc, DB: db(t)}
+	a, b := newEngine(&check.Pass{Input: in}), newEngine(&check.Pass{Input: in})
+	other := newEngine(&check.Pass{Input: &check.Input{Kind: policy.KindIdentity, Doc: doc, DB: in.DB}})
+	if a == nil || a != b || a == other {
+		t.Errorf("engines: same input %p and %p, other input %p", a, b, other)
+	}
+}
