@@ -45,16 +45,24 @@ type Finding struct {
 
 // fingerprint hashes the rule ID with the canonical form of the statement
 // (or of the whole document for document-level findings), so reformatting or
-// moving a statement keeps its fingerprint.
-func fingerprint(ruleID string, doc *policy.Document, stmt *policy.Statement) string {
+// moving a statement keeps its fingerprint. The canonical form's digest is
+// computed once per statement and shared by every finding on it.
+func fingerprint(in *Input, ruleID string, stmt *policy.Statement) string {
+	digest := in.Memo(canonicalKey{stmt}, func() any {
+		var text []byte
+		if stmt != nil {
+			text = policy.Format(&policy.Document{Version: in.Doc.Version, Statements: []*policy.Statement{stmt}})
+		} else {
+			text = policy.Format(in.Doc)
+		}
+		return sha256.Sum256(text)
+	}).([sha256.Size]byte)
 	h := sha256.New()
 	h.Write([]byte(ruleID))
 	h.Write([]byte{0})
-	if stmt != nil {
-		one := &policy.Document{Version: doc.Version, Statements: []*policy.Statement{stmt}}
-		h.Write(policy.Format(one))
-	} else {
-		h.Write(policy.Format(doc))
-	}
+	h.Write(digest[:])
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
+
+// canonicalKey memoizes a statement's canonical digest (nil: the document).
+type canonicalKey struct{ stmt *policy.Statement }

@@ -104,7 +104,7 @@ func (p *Pass) ReportSeverity(sev Severity, stmt *policy.Statement, pos policy.P
 		Remediation: remediation,
 		Location:    loc,
 		Exposure:    exp,
-		Fingerprint: fingerprint(p.rule.ID, p.Doc, stmt),
+		Fingerprint: fingerprint(p.Input, p.rule.ID, stmt),
 	})
 }
 
