@@ -71,7 +71,7 @@ const maxReasons = 20
 // NEW does not repeat, union coverage that needs conditions, and patterns
 // with policy variables give PossiblyNewAccess.
 func Contains(db *iamdb.DB, oldSet, newSet []*Policy) *Containment {
-	c := &checker{db: db, old: splitSet(oldSet), new: splitSet(newSet), memo: map[string]checkOutcome{}, incl: map[[2]string]bool{}, gaveUp: map[int]string{}}
+	c := &checker{db: db, old: splitSet(oldSet), new: splitSet(newSet), memo: map[string]checkOutcome{}, proven: map[string]bool{}, meets: map[[2]string]bool{}, incl: map[[2]string]bool{}, gaveUp: map[int]string{}}
 	res := &Containment{}
 	reasons := map[string]bool{}
 	// The actions some NEW Allow can grant, found through the database's
@@ -233,7 +233,9 @@ type checker struct {
 	db       *iamdb.DB
 	old, new policySet
 	memo     map[string]checkOutcome
+	proven   map[string]bool    // format-free proofs, by memoKey without formats
 	incl     map[[2]string]bool // globIncluded results
+	meets    map[[2]string]bool // pattern and format intersect
 	// gaveUp marks NEW statements whose resource comparison exceeded the
 	// search bound once: later actions reuse that answer.
 	gaveUp map[int]string
@@ -248,6 +250,30 @@ func (c *checker) included(a, b string) bool {
 		c.incl[k] = v
 	}
 	return v
+}
+
+// intersecting returns the formats some pattern can match a string of.
+func (c *checker) intersecting(patterns, formats []string) []string {
+	var out []string
+	for _, f := range formats {
+		for _, p := range patterns {
+			k := [2]string{p, f}
+			v, ok := c.meets[k]
+			if !ok {
+				var g globSearch
+				gp := g.addGroup([]string{p}, false)
+				gf := g.addGroup([]string{f}, false)
+				_, found, decided := g.find(func(s bitset) bool { return g.accepts(gp, s) && g.accepts(gf, s) })
+				v = found || !decided
+				c.meets[k] = v
+			}
+			if v {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // eachIncluded reports whether every pattern of sub lies within some
@@ -320,6 +346,9 @@ type checkOutcome struct {
 	// may deny it through that conditional Deny.
 	witness string
 	deny    *ref
+	// formatFree marks a NoNewAccess proven without the action's ARN
+	// formats: it holds for every action with the same statements.
+	formatFree bool
 }
 
 func (c *checker) env(a *iamdb.Action, full, svc string) *actionEnv {
@@ -384,21 +413,28 @@ func (c *checker) check(a *iamdb.Action, s ref, env *actionEnv) checkOutcome {
 	if reason, ok := c.gaveUp[s.id]; ok {
 		return checkOutcome{verdict: PossiblyNewAccess, reason: reason}
 	}
-	key := c.memoKey(s, cands, newUncond, oldUncond, oldCond, env)
+	base := c.memoKey(s, cands, newUncond, oldUncond, oldCond, env.wildcardOnly)
+	if c.proven[base] {
+		return checkOutcome{verdict: NoNewAccess}
+	}
+	key := base + strings.Join(env.formats, "\x00")
 	if out, ok := c.memo[key]; ok {
 		return c.counterexample(a, s, out)
 	}
 	out := c.decide(s, cands, newUncond, oldUncond, oldCond, env)
 	c.memo[key] = out
+	if out.verdict == NoNewAccess && out.formatFree {
+		c.proven[base] = true
+	}
 	if out.verdict == PossiblyNewAccess && out.reason == tooComplex(s) {
 		c.gaveUp[s.id] = out.reason
 	}
 	return c.counterexample(a, s, out)
 }
 
-func (c *checker) memoKey(s ref, cands, newUncond, oldUncond, oldCond []ref, env *actionEnv) string {
+func (c *checker) memoKey(s ref, cands, newUncond, oldUncond, oldCond []ref, wildcardOnly bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d|%v|", s.id, env.wildcardOnly)
+	fmt.Fprintf(&b, "%d|%v|", s.id, wildcardOnly)
 	for _, l := range [][]ref{cands, newUncond, oldUncond, oldCond} {
 		for _, r := range l {
 			b.WriteString(strconv.Itoa(r.id))
@@ -406,7 +442,6 @@ func (c *checker) memoKey(s ref, cands, newUncond, oldUncond, oldCond []ref, env
 		}
 		b.WriteByte('|')
 	}
-	b.WriteString(strings.Join(env.formats, "\x00"))
 	return b.String()
 }
 
@@ -422,17 +457,62 @@ func (c *checker) decide(s ref, cands, newUncond, oldUncond, oldCond []ref, env 
 				continue
 			}
 			if t.st.notRes == s.st.notRes && slices.Equal(t.st.resPatterns(), s.st.resPatterns()) && len(oldUncond)+len(oldCond) == 0 {
-				return checkOutcome{verdict: NoNewAccess}
+				return checkOutcome{verdict: NoNewAccess, formatFree: true}
 			}
 		}
 		return checkOutcome{verdict: PossiblyNewAccess, reason: fmt.Sprintf("%s: its Resource has policy variables that no OLD statement repeats", s.name())}
 	}
 	if env.wildcardOnly {
-		return c.decideStar(s, cands, newUncond, oldUncond, oldCond)
+		out := c.decideStar(s, cands, newUncond, oldUncond, oldCond)
+		out.formatFree = true // every wildcard-only action has the resource "*"
+		return out
 	}
 	if len(oldUncond) == 0 && len(oldCond) == 0 && c.patternwise(s, cands) {
-		return checkOutcome{verdict: NoNewAccess}
+		return checkOutcome{verdict: NoNewAccess, formatFree: true}
 	}
+	// Without the action's ARN formats first: the formats only narrow
+	// what NEW allows, so "no witness" there is a proof for every action.
+	w, found, decided := c.search(s, cands, newUncond, oldUncond, nil)
+	formatFree := decided && !found
+	if decided && found {
+		formats := env.formats
+		if !s.st.notRes && !s.st.anyRes {
+			formats = c.intersecting(s.st.resPatterns(), formats)
+		}
+		if len(formats) == 0 {
+			return checkOutcome{verdict: NoNewAccess} // s names no resource of this action
+		}
+		w, found, decided = c.search(s, cands, newUncond, oldUncond, formats)
+	}
+	if !decided {
+		return checkOutcome{verdict: PossiblyNewAccess, reason: tooComplex(s)}
+	}
+	if found {
+		return checkOutcome{verdict: NewAccess, witness: w}
+	}
+	if len(oldCond) == 0 {
+		return checkOutcome{verdict: NoNewAccess, formatFree: formatFree}
+	}
+	return c.conditionalDenies(s, oldCond, func(d ref) (string, bool) {
+		var h globSearch
+		sg := addStatement(&h, s.st)
+		dg := addStatement(&h, d.st)
+		fg := h.addGroup(env.formats, false)
+		w, found, decided := h.find(func(set bitset) bool {
+			return h.accepts(sg, set) && h.accepts(dg, set) && h.accepts(fg, set)
+		})
+		return w, found || !decided
+	})
+}
+
+func tooComplex(s ref) string {
+	return fmt.Sprintf("%s: the resource patterns are too complex to compare", s.name())
+}
+
+// search looks for a resource s allows (outside unconditional NEW Denies,
+// within formats when given) that no candidate allows outside unconditional
+// OLD Denies.
+func (c *checker) search(s ref, cands, newUncond, oldUncond []ref, formats []string) (string, bool, bool) {
 	var g globSearch
 	sg := addStatement(&g, s.st)
 	var newD, oldD, candG []int
@@ -445,9 +525,12 @@ func (c *checker) decide(s ref, cands, newUncond, oldUncond, oldCond []ref, env 
 	for _, t := range cands {
 		candG = append(candG, addStatement(&g, t.st))
 	}
-	fg := g.addGroup(env.formats, false)
+	fg := -1
+	if formats != nil {
+		fg = g.addGroup(formats, false)
+	}
 	newSide := func(set bitset) bool {
-		if !g.accepts(sg, set) || !g.accepts(fg, set) {
+		if !g.accepts(sg, set) || (fg >= 0 && !g.accepts(fg, set)) {
 			return false
 		}
 		for _, d := range newD {
@@ -470,27 +553,7 @@ func (c *checker) decide(s ref, cands, newUncond, oldUncond, oldCond []ref, env 
 		}
 		return false
 	}
-	w, found, decided := g.find(func(set bitset) bool { return newSide(set) && !oldSide(set) })
-	if !decided {
-		return checkOutcome{verdict: PossiblyNewAccess, reason: tooComplex(s)}
-	}
-	if found {
-		return checkOutcome{verdict: NewAccess, witness: w}
-	}
-	return c.conditionalDenies(s, oldCond, func(d ref) (string, bool) {
-		var h globSearch
-		sg := addStatement(&h, s.st)
-		dg := addStatement(&h, d.st)
-		fg := h.addGroup(env.formats, false)
-		w, found, decided := h.find(func(set bitset) bool {
-			return h.accepts(sg, set) && h.accepts(dg, set) && h.accepts(fg, set)
-		})
-		return w, found || !decided
-	})
-}
-
-func tooComplex(s ref) string {
-	return fmt.Sprintf("%s: the resource patterns are too complex to compare", s.name())
+	return g.find(func(set bitset) bool { return newSide(set) && !oldSide(set) })
 }
 
 // decideStar handles actions without resource types: the request's

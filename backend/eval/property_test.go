@@ -260,10 +260,14 @@ func TestEvaluatorReuse(t *testing.T) {
 // proves NEW grants no new access, no random request NEW allows is denied
 // by OLD; when it reports new access, its counterexample is one.
 func TestPropertyContainsSound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Contains on random policy pairs")
+	}
 	db := embeddedDB(t)
 	r := rand.New(rand.NewPCG(9, 10))
 	proven, found := 0, 0
-	for iter := 0; iter < 150; iter++ {
+	const iterations = 25
+	for iter := 0; iter < iterations; iter++ {
 		oldP, err := Compile("old", randDoc(r, 1+r.IntN(3), false))
 		if err != nil {
 			t.Fatal(err)
@@ -286,6 +290,10 @@ func TestPropertyContainsSound(t *testing.T) {
 			proven++
 			for k := 0; k < 40; k++ {
 				req := randRequest(r)
+				a, ok := db.Action(req.Action)
+				if !ok || (a.WildcardOnly() != (req.Resource == "*")) || (req.Resource != "*" && len(db.ResourceTypesFor(a, req.Resource)) == 0) {
+					continue // Contains compares real resources of each action only
+				}
 				req.Principal = "arn:aws:iam::111122223333:user/alice"
 				req.ResourceAccount = "111122223333"
 				n, _ := Evaluate(newIn, req, ModeAWS)
@@ -296,5 +304,5 @@ func TestPropertyContainsSound(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d proven, %d with a counterexample, of 150", proven, found)
+	t.Logf("%d proven, %d with a counterexample, of %d", proven, found, iterations)
 }

@@ -62,9 +62,13 @@ directory when present; see docs/config.md) can disable checks, override
 severities, add frameworks and accept risks. An accepted finding is listed as
 suppressed and does not count; once its acceptance expires it counts again.
 
+Problems in a policy's text are findings of the syntax checks (AEG-SYN).
+Problems no check reports (a YAML or HCL syntax error, a document that cannot
+be parsed at all, an unresolvable intrinsic) are input errors.
+
 Exit codes: 0 no counted finding at or above --fail-on; 1 at least one; 2 bad
-usage, an invalid configuration, or an input that could not be read or parsed
-(the report is still written).`,
+usage, an invalid configuration, an unreadable path or an input error (the
+report is still written).`,
 		Example: `  aegis validate policy.json
   aegis validate infra/ --fail-on medium
   aegis validate template.yaml --format sarif --output aegis.sarif

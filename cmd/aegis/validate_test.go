@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,7 +107,8 @@ func TestValidateExitCodes(t *testing.T) {
 		{"medium finding meets fail-on medium", []string{"--fail-on", "MEDIUM", "testdata/validate/terraform"}, "", ExitFindings, "at or above --fail-on medium"},
 		{"clean policy from stdin", []string{"-", "--policy-type", "identity"}, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/2026/*"}]}`, ExitOK, ""},
 		{"admin policy from stdin", []string{"-"}, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, ExitFindings, "at or above --fail-on high"},
-		{"broken policy is invalid input", []string{"--fail-on", "none", "testdata/validate/broken.json"}, "", ExitUsage, "kept policies from being read"},
+		{"invalid JSON is a syntax finding", []string{"testdata/validate/broken.json"}, "", ExitFindings, "at or above --fail-on high"},
+		{"YAML syntax error is an input error", []string{"--fail-on", "none", "testdata/validate/bad-syntax.yaml"}, "", ExitUsage, "1 problem kept policies from being read in full"},
 		{"missing path", []string{"testdata/validate/nope.json"}, "", ExitUsage, "no such file"},
 		{"unknown format", []string{"--format", "xml", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `unknown report format "xml"`},
 		{"unknown fail-on", []string{"--fail-on", "severe", "testdata/validate/bucket-policy.json"}, "", ExitUsage, `--fail-on "severe": want critical, high, medium, low, info or none`},
@@ -126,24 +128,134 @@ func TestValidateExitCodes(t *testing.T) {
 	}
 }
 
+// acceptedConfig writes a configuration that disables AEG-TRUST-013,
+// lowers AEG-EXP-001 to low, accepts the AEG-TRUST-007 finding of
+// lambda-role.yaml until 2027-06-30 and the AEG-EXP-003 finding of
+// bucket-policy.json until 2026-01-31 (expired at validateNow). The
+// fingerprints come from a first run, so the test follows the rules as they
+// evolve.
+func acceptedConfig(t *testing.T, dir string) string {
+	t.Helper()
+	code, stdout, stderr := runValidateCLI(t, "", "--format", "json", "--fail-on", "none",
+		"testdata/validate/bucket-policy.json", "testdata/validate/lambda-role.yaml")
+	var doc struct {
+		Policies []struct {
+			Findings []struct {
+				ID          string `json:"id"`
+				Fingerprint string `json:"fingerprint"`
+			} `json:"findings"`
+		} `json:"policies"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); code != ExitOK || err != nil {
+		t.Fatalf("probe run: exit %d, %v, stderr %q", code, err, stderr)
+	}
+	fp := map[string]string{}
+	for _, p := range doc.Policies {
+		for _, f := range p.Findings {
+			fp[f.ID] = f.Fingerprint
+		}
+	}
+	if fp["AEG-TRUST-007"] == "" || fp["AEG-EXP-003"] == "" {
+		t.Fatalf("the fixtures no longer give AEG-TRUST-007 and AEG-EXP-003 findings: %v", fp)
+	}
+	cfg := fmt.Sprintf(`version: 1
+disable: [AEG-TRUST-013]
+severityOverrides:
+  AEG-EXP-001: low
+acceptedRisks:
+  - check: AEG-TRUST-007
+    fingerprint: %s
+    owner: platform-team@acme.example
+    reason: Only Lambda functions of this account are deployed by the pipeline; reviewed in SEC-1234.
+    expires: 2027-06-30
+  - check: AEG-EXP-003
+    fingerprint: %s
+    owner: web-team@acme.example
+    reason: Public website bucket until the CDN migration.
+    expires: 2026-01-31
+`, fp["AEG-TRUST-007"], fp["AEG-EXP-003"])
+	path := filepath.Join(dir, defaultConfig)
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// validateJSON is the part of the JSON report the configuration tests read.
+type validateJSON struct {
+	Summary struct {
+		Findings   int `json:"findings"`
+		Suppressed int `json:"suppressed"`
+	} `json:"summary"`
+	Policies []struct {
+		File     string `json:"file"`
+		Findings []struct {
+			ID       string `json:"id"`
+			Severity string `json:"severity"`
+		} `json:"findings"`
+		Suppressed []struct {
+			ID         string `json:"id"`
+			Acceptance struct {
+				Owner   string `json:"owner"`
+				Expires string `json:"expires"`
+			} `json:"acceptance"`
+		} `json:"suppressed"`
+	} `json:"policies"`
+	Notes []struct {
+		File    string `json:"file"`
+		Message string `json:"message"`
+	} `json:"notes"`
+}
+
 // TestValidateConfig checks a configuration's disabled check, severity
 // override, an accepted risk (suppressed, listed, not counted) and an
 // expired one (counted again, with a note).
 func TestValidateConfig(t *testing.T) {
 	isolateCache(t)
-	args := []string{"--config", "testdata/validate/accepted.yaml", "--format", "json", "--framework", "cis-aws",
-		"testdata/validate/bucket-policy.json", "testdata/validate/lambda-role.yaml"}
-	code, stdout, stderr := runValidateCLI(t, "", args...)
-	if code != ExitFindings || stderr != "aegis: 1 finding at or above --fail-on high\n" {
+	cfg := acceptedConfig(t, t.TempDir())
+	code, stdout, stderr := runValidateCLI(t, "", "--config", cfg, "--format", "json", "--framework", "cis-aws",
+		"testdata/validate/bucket-policy.json", "testdata/validate/lambda-role.yaml")
+	if code != ExitFindings || !strings.Contains(stderr, "at or above --fail-on high") {
 		t.Errorf("exit %d, stderr %q; want 1: the expired acceptance's critical finding counts again", code, stderr)
 	}
-	checkJSONGolden(t, "validate/config.golden.json", stdout)
+	var rep validateJSON
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var counted, suppressed []string
+	for _, p := range rep.Policies {
+		for _, f := range p.Findings {
+			counted = append(counted, f.ID+" "+f.Severity)
+		}
+		for _, s := range p.Suppressed {
+			suppressed = append(suppressed, s.ID+" "+s.Acceptance.Owner+" "+s.Acceptance.Expires)
+		}
+	}
+	if diff := cmp.Diff([]string{"AEG-TRUST-007 platform-team@acme.example 2027-06-30"}, suppressed); diff != "" {
+		t.Errorf("suppressed (-want +got):\n%s", diff)
+	}
+	for _, want := range []string{"AEG-EXP-003 critical", "AEG-EXP-001 low"} {
+		if !slices.Contains(counted, want) {
+			t.Errorf("counted findings %q lack %q", counted, want)
+		}
+	}
+	for _, f := range counted {
+		if strings.HasPrefix(f, "AEG-TRUST-013 ") || strings.HasPrefix(f, "AEG-TRUST-007 ") {
+			t.Errorf("counted findings hold %q: disabled or accepted", f)
+		}
+	}
+	if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0].Message, "the accepted risk AEG-EXP-003") || !strings.Contains(rep.Notes[0].Message, "expired on 2026-01-31") {
+		t.Errorf("notes = %+v, want one saying the AEG-EXP-003 acceptance expired", rep.Notes)
+	}
+	if rep.Summary.Suppressed != 1 || rep.Summary.Findings != len(counted) {
+		t.Errorf("summary = %+v, want 1 suppressed and %d findings", rep.Summary, len(counted))
+	}
 
-	// Without the expired acceptance's finding (fail-on critical is met only
-	// by it), the accepted high finding does not fail the gate either.
-	code, _, stderr = runValidateCLI(t, "", "--config", "testdata/validate/accepted.yaml", "--fail-on", "high", "testdata/validate/lambda-role.yaml")
+	// With its high finding accepted, lambda-role.yaml passes a critical gate
+	// and the accepted finding is not what fails a high one.
+	code, _, stderr = runValidateCLI(t, "", "--config", cfg, "--fail-on", "critical", "testdata/validate/lambda-role.yaml")
 	if code != ExitOK {
-		t.Errorf("lambda-role.yaml with its high finding accepted: exit %d (stderr %q), want 0", code, stderr)
+		t.Errorf("lambda-role.yaml with its high finding accepted, --fail-on critical: exit %d (stderr %q), want 0", code, stderr)
 	}
 }
 
@@ -155,26 +267,16 @@ func TestValidateDefaultConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := os.ReadFile("testdata/validate/accepted.yaml")
-	if err != nil {
+	dir := t.TempDir()
+	acceptedConfig(t, dir)
+	if err := os.WriteFile(filepath.Join(dir, "lambda-role.yaml"), src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	for name, data := range map[string][]byte{"lambda-role.yaml": src, defaultConfig: cfg} {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	t.Chdir(dir)
-	code, stdout, stderr := runValidateCLI(t, "", "--format", "json", "lambda-role.yaml")
-	if code != ExitOK {
-		t.Fatalf("exit %d, stderr %q; want 0 with the high finding accepted by ./.aegis.yaml", code, stderr)
-	}
-	var doc struct {
-		Summary struct{ Suppressed int } `json:"summary"`
-	}
-	if err := json.Unmarshal([]byte(stdout), &doc); err != nil || doc.Summary.Suppressed != 1 {
-		t.Errorf("summary.suppressed = %d (err %v), want 1", doc.Summary.Suppressed, err)
+	_, stdout, stderr := runValidateCLI(t, "", "--format", "json", "lambda-role.yaml")
+	var rep validateJSON
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.Summary.Suppressed != 1 {
+		t.Errorf("summary.suppressed = %d (err %v, stderr %q), want 1: ./.aegis.yaml accepts the AEG-TRUST-007 finding", rep.Summary.Suppressed, err, stderr)
 	}
 }
 
@@ -243,5 +345,17 @@ func TestErrorsByFile(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"a.tf:2", "b.tf:1"}, got); diff != "" {
 		t.Errorf("errorsByFile (-want +got):\n%s", diff)
+	}
+}
+
+func TestIsTerminal(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if isTerminal(w) || isTerminal(&bytes.Buffer{}) {
+		t.Error("isTerminal is true for a pipe or a buffer: --color auto would colour redirected output")
 	}
 }

@@ -61,7 +61,11 @@ launch() {
   twin=$(ms "$t0")
   for _ in $(seq 3000); do grep -aq 'first paint' "$work/app.log" && break; kill -0 "$APP" 2>/dev/null || fail "$label: app exited"; sleep 0.02; done
   grep -aq 'first paint' "$work/app.log" || fail "$label: no first paint within 60 s"
-  echo "$label: window mapped after ${twin} ms, first paint seen after $(ms "$t0") ms ($(grep -a 'first paint' "$work/app.log" | grep -o 'since_start=[0-9.a-z]*') in Go)"
+  local phases
+  phases=$(for m in startup 'dom ready' 'first paint'; do
+    printf '%s %s, ' "$m" "$(grep -a "msg=\"\?$m" "$work/app.log" | grep -o 'since_start=[0-9.a-z]*' | cut -d= -f2)"
+  done)
+  echo "$label: window mapped after ${twin} ms, first paint seen after $(ms "$t0") ms (Go clock: ${phases%, })"
 }
 
 # stop ends the app (SIGTERM: Wails shuts down cleanly) and its WebKit
@@ -95,6 +99,16 @@ shot() {
     cp "$cur" "$prev"
   done
   echo "warning: $1 never settled" >&2
+}
+
+# type_lines types stdin line by line: xdotool types a newline as Linefeed,
+# which a textarea ignores, so each line ends with a real Return.
+type_lines() {
+  local line
+  while IFS= read -r line; do
+    xdotool type --delay 4 "$line"
+    xdotool key Return
+  done
 }
 
 # pixels A B REGION: how many pixels of REGION (WxH+X+Y) differ between two screenshots.
@@ -137,15 +151,17 @@ shot start
 xdotool windowfocus "$WIN" 2>/dev/null || true
 sleep 0.2
 xdotool mousemove --window "$WIN" $((W * 41 / 100)) $((H * 65 / 100)) click 1
-xdotool type --delay 4 '{"Version": "2012-10-17", "Statement": [{"Effect": "Allw", "Action": "s3:GetObject", "Resource": "*",}]}'
+type_lines <<'POLICY'
+{"Version": "2012-10-17",
+ "Statement": [
+  {"Effect": "Allw", "Action": "s3:GetObject", "Resource": "*"},
+  {"Effect": "Deny", "Action": "iam:*", "Resource": "*",}
+ ]}
+POLICY
 change validate-errors start "$right"
 
 xdotool key ctrl+a BackSpace
-# Line by line: xdotool types a newline as Linefeed, which a textarea ignores.
-while IFS= read -r line; do
-  xdotool type --delay 4 "$line"
-  xdotool key Return
-done <<'POLICY'
+type_lines <<'POLICY'
 {"Statement": [{"Effect": "Allow",
   "Action": ["s3:ListBucket", "s3:GetObject"],
   "Resource": ["arn:aws:s3:::reports",

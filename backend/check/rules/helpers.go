@@ -36,7 +36,8 @@ func statementFacts(p *check.Pass) []*facts {
 	return fs
 }
 
-// isStar reports whether a list is exactly the single wildcard "*".
+// isStar reports whether one of a list's values is the wildcard "*", which
+// makes the whole element match everything.
 func isStar(l *policy.List) bool {
 	if l == nil {
 		return false

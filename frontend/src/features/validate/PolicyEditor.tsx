@@ -60,7 +60,7 @@ export function PolicyEditor({value, onChange, diagnostics, focused}: PolicyEdit
         aria-invalid={diagnostics.length > 0 || undefined}
         placeholder={'{\n  "Version": "2012-10-17",\n  "Statement": [ … ]\n}'}
         data-testid="policy-input"
-        className="min-h-0 flex-1 resize-none bg-transparent px-4 py-3 font-mono text-[13px] whitespace-pre text-fg outline-none placeholder:text-subtle"
+        className="min-h-0 flex-1 resize-none border-l-[14px] border-transparent bg-transparent py-3 pr-4 font-mono text-[13px] whitespace-pre text-fg outline-none placeholder:text-subtle"
         style={{lineHeight: `${lineHeight}px`}}
       />
     </div>
