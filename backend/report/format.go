@@ -21,17 +21,20 @@ const (
 )
 
 // Formats lists every format, in help-text order.
-var Formats = []Format{FormatTable, FormatJSON, FormatSARIF, FormatMarkdown, FormatHTML}
+func Formats() []Format {
+	return []Format{FormatTable, FormatJSON, FormatSARIF, FormatMarkdown, FormatHTML}
+}
 
 // ParseFormat maps a format name to its Format.
 func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats {
+	all := Formats()
+	for _, f := range all {
 		if strings.EqualFold(string(f), s) {
 			return f, nil
 		}
 	}
-	names := make([]string, len(Formats))
-	for i, f := range Formats {
+	names := make([]string, len(all))
+	for i, f := range all {
 		names[i] = string(f)
 	}
 	return "", fmt.Errorf("unknown report format %q (want one of %s)", s, strings.Join(names, ", "))

@@ -28,7 +28,7 @@ func FuzzWriters(f *testing.F) {
 		res := []PolicyResult{{File: name, Name: text, Kind: policy.KindIdentity, Owner: text, Findings: []Finding{{Finding: fnd}},
 			Errors: policy.ErrorList{{Pos: policy.Pos{Line: 2, Column: 3}, Path: text, Code: "syntax", Msg: text}}}}
 		r := New(Tool{Name: "aegis", Version: "fuzz"}, time.Unix(0, 0), res, nil, compliance.Matrix{}, []Note{{File: name, Message: text}})
-		for _, format := range Formats {
+		for _, format := range Formats() {
 			var buf bytes.Buffer
 			if err := Write(&buf, r, format, Options{Color: true}); err != nil {
 				t.Fatalf("%s: %v", format, err)

@@ -262,7 +262,7 @@ func TestUntrustedTextIsNeutralised(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for _, f := range Formats {
+	for _, f := range Formats() {
 		if got, err := ParseFormat(strings.ToUpper(string(f))); err != nil || got != f {
 			t.Errorf("ParseFormat(%q) = %q, %v", f, got, err)
 		}

@@ -233,7 +233,7 @@ func BenchmarkValidateOnePolicy(b *testing.B) {
 func BenchmarkWriters(b *testing.B) {
 	run, db, policies := builtinRun(b)
 	r := run.Validate(corpusDocuments(b, db, policies), nil)
-	for _, f := range Formats {
+	for _, f := range Formats() {
 		b.Run(string(f), func(b *testing.B) {
 			var n int
 			for b.Loop() {

@@ -132,6 +132,7 @@ try {
   await page.getByRole('tab', {name: 'Appearance & data'}).click()
   await page.getByLabel('Theme').selectOption('light')
   await page.waitForFunction(() => document.documentElement.dataset.theme === 'light')
+  await page.waitForTimeout(400) // colour transitions (150 ms) finish before the screenshot
   await page.screenshot({path: join(shots, 'browser-light.png')})
 
   assert.deepEqual(problems, [])
