@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/aegis-iam/aegis/backend/eval"
@@ -21,6 +22,11 @@ type Input struct {
 	// Errors are the parser's problems with Doc, which may then be partial;
 	// the syntax rules (AEG-SYN) report them as findings.
 	Errors policy.ErrorList
+	// Placeholders are the texts that stand for values unknown until deploy
+	// time in infrastructure code ("${Bucket.Arn}", "${AWS::Partition}",
+	// "${var.account_id}"). Rules must not judge a value that holds one as if
+	// it were literal (see HasPlaceholder).
+	Placeholders []string
 
 	compileOnce sync.Once
 	compiled    *eval.Policy
@@ -33,21 +39,38 @@ type Input struct {
 // Memo returns the value stored under key for this input, calling build to
 // create it on first use, so the rules of one run share per-input analyses
 // (an evaluation engine, expanded statements) instead of redoing them.
-// Keys should be values of an unexported type of the calling package.
-// Registry.Run runs rules one after another, so a memoized value is used by
-// one rule at a time.
+// Keys should be values of an unexported type of the calling package. build
+// runs without the lock held, so it may itself call Memo for other keys; if
+// two goroutines race on one key, the first stored value wins.
 func (in *Input) Memo(key any, build func() any) any {
 	in.memoMu.Lock()
-	defer in.memoMu.Unlock()
-	if v, ok := in.memo[key]; ok {
+	v, ok := in.memo[key]
+	in.memoMu.Unlock()
+	if ok {
 		return v
+	}
+	v = build()
+	in.memoMu.Lock()
+	defer in.memoMu.Unlock()
+	if prev, ok := in.memo[key]; ok {
+		return prev
 	}
 	if in.memo == nil {
 		in.memo = map[any]any{}
 	}
-	v := build()
 	in.memo[key] = v
 	return v
+}
+
+// HasPlaceholder reports whether s contains one of the input's
+// deploy-time placeholders, so its real value is unknown.
+func (in *Input) HasPlaceholder(s string) bool {
+	for _, p := range in.Placeholders {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Compiled returns the document compiled for the evaluator, compiling it on

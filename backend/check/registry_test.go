@@ -54,3 +54,20 @@ func TestRunReportsLocationsAndOverrides(t *testing.T) {
 		t.Errorf("fingerprint %q: want 24 hex digits", f.Fingerprint)
 	}
 }
+
+// TestMemoNests checks that a memoized analysis may build on another one
+// (an engine built from expanded statements) without deadlocking.
+func TestMemoNests(t *testing.T) {
+	in := &Input{}
+	type outer struct{}
+	type inner struct{}
+	builds := 0
+	got := in.Memo(outer{}, func() any {
+		builds++
+		return in.Memo(inner{}, func() any { builds++; return 41 }).(int) + 1
+	})
+	again := in.Memo(outer{}, func() any { builds++; return 0 })
+	if got != 42 || again != 42 || builds != 2 {
+		t.Errorf("Memo = %v then %v after %d builds, want 42, 42 after 2", got, again, builds)
+	}
+}

@@ -206,3 +206,17 @@ func Extract(name string, src []byte, opts Options) ([]Extracted, error) {
 func fileError(file string, ln *lines, off int, code, format string, args ...any) policy.ErrorList {
 	return policy.ErrorList{{Filename: file, Pos: ln.pos(off), Code: code, Msg: fmt.Sprintf(format, args...)}}
 }
+
+// PlaceholderTexts returns the distinct texts of the document's
+// placeholders, as they appear in its values.
+func (e *Extracted) PlaceholderTexts() []string {
+	seen := make(map[string]bool, len(e.Placeholders))
+	var out []string
+	for _, p := range e.Placeholders {
+		if p.Text != "" && !seen[p.Text] {
+			seen[p.Text] = true
+			out = append(out, p.Text)
+		}
+	}
+	return out
+}

@@ -286,7 +286,7 @@ func documents(db *iamdb.DB, extracted []source.Extracted) []*report.Document {
 	docs := make([]*report.Document, len(extracted))
 	for i, e := range extracted {
 		docs[i] = &report.Document{
-			Input: check.Input{File: e.File, Name: e.Name, Kind: e.Kind, Doc: e.Document, DB: db, Errors: e.Errors},
+			Input: check.Input{File: e.File, Name: e.Name, Kind: e.Kind, Doc: e.Document, DB: db, Errors: e.Errors, Placeholders: e.PlaceholderTexts()},
 			Owner: e.Owner,
 		}
 	}

@@ -75,27 +75,34 @@ func serviceWide(v string) string {
 // and S3 data.
 var highImpactServices = map[string]bool{"iam": true, "sts": true, "kms": true, "cloudtrail": true, "organizations": true, "s3": true}
 
-// readOnlyPatterns suggests the read-only subset of a service: the verb
-// prefixes of its List and Read actions as "svc:Verb*" patterns.
+// readOnlyPatterns suggests the read-only subset of a service: "svc:Verb*"
+// patterns for the leading verbs (Get, List, Describe...) whose every action
+// is at the List or Read access level.
 func readOnlyPatterns(db *iamdb.DB, svc string) string {
 	s, ok := db.Service(svc)
 	if !ok {
 		return ""
 	}
-	seen := map[string]bool{}
-	var out []string
+	readOnly := map[string]bool{}
+	var verbs []string
 	for _, a := range s.Actions {
-		if a.Access.Primary() != iamdb.AccessList && a.Access.Primary() != iamdb.AccessRead {
+		verb := leadingVerb(a.Name)
+		ro := a.Access.Primary() == iamdb.AccessList || a.Access.Primary() == iamdb.AccessRead
+		if prev, seen := readOnly[verb]; seen {
+			readOnly[verb] = prev && ro
 			continue
 		}
-		verb := leadingVerb(a.Name)
-		if !seen[verb] {
-			seen[verb] = true
-			out = append(out, fmt.Sprintf("%q", s.Prefix+":"+verb+"*"))
+		readOnly[verb] = ro
+		verbs = append(verbs, verb)
+	}
+	var out []string
+	for _, v := range verbs {
+		if readOnly[v] && len(out) < 6 {
+			out = append(out, fmt.Sprintf("%q", s.Prefix+":"+v+"*"))
 		}
 	}
-	if len(out) > 6 {
-		out = out[:6]
+	if len(out) == 0 {
+		return "none: every verb includes a write"
 	}
 	return strings.Join(out, ", ")
 }
@@ -425,7 +432,9 @@ func wildcardRules() []*check.Rule {
 				{Kind: ident, Note: "read only", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*"}]}`},
 			},
 			Run: func(p *check.Pass) {
-				write := func(a *iamdb.Action) bool { return a.Access.Has(iamdb.AccessWrite) || a.Access.Has(iamdb.AccessTagging) }
+				write := func(a *iamdb.Action) bool {
+					return a.Access.Has(iamdb.AccessWrite) || a.Access.Has(iamdb.AccessTagging)
+				}
 				for _, f := range statementFacts(p) {
 					if f.st.Effect != policy.EffectAllow || len(f.st.Condition) > 0 || broadStatement(f.st) || f.st.NotAction != nil || !isStar(f.st.Resource) && f.st.NotResource == nil {
 						continue
