@@ -32,7 +32,7 @@ type NamedDocument struct {
 // keyed by the document's bytes, so a lookup hashes the content and never
 // confuses two documents. It is safe for concurrent use.
 type Cache struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string][]cached
 }
 
@@ -48,14 +48,14 @@ func NewCache() *Cache { return &Cache{m: make(map[string][]cached)} }
 // Compile parses and compiles a document as kind, or returns the Policy
 // compiled earlier for identical input.
 func (c *Cache) Compile(name string, src []byte, kind policy.Kind) (*Policy, error) {
-	c.mu.Lock()
+	c.mu.RLock()
 	for _, e := range c.m[string(src)] {
 		if e.kind == kind && e.name == name {
-			c.mu.Unlock()
+			c.mu.RUnlock()
 			return e.p, nil
 		}
 	}
-	c.mu.Unlock()
+	c.mu.RUnlock()
 	doc, err := policy.Parse(name, src, kind)
 	if err != nil {
 		return nil, err

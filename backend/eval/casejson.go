@@ -24,7 +24,7 @@ const (
 	maxInternedLen = 256
 )
 
-// syntaxError reports a problem at the current offset.
+// errorf reports a problem at the current offset.
 func (s *caseScanner) errorf(format string, args ...any) error {
 	return fmt.Errorf("offset %d: %s", s.i, fmt.Sprintf(format, args...))
 }

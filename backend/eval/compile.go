@@ -295,7 +295,7 @@ func (m *resMatcher) match(res string) bool {
 	return true
 }
 
-// matchPattern matches s against a resolved pattern field by field.
+// matchARNPattern matches s against a resolved pattern field by field.
 func matchARNPattern(p []pchar, s string) bool {
 	var pf [6][]pchar
 	n := 0

@@ -143,7 +143,7 @@ func randWorld(r *rand.Rand) world {
 	return w
 }
 
-// mutate returns copies of w with one document changed by f.
+// mutateDocs returns copies of w with one document changed by f.
 func mutateDocs(w world, f func(d *policy.Document) *policy.Document) []world {
 	var out []world
 	for i := 0; i < 4; i++ {

@@ -88,7 +88,13 @@ func parseRule(e *policy.Error, k policy.Kind) string {
 // errorStatement returns the statement a parser error lies in, or nil for
 // a document-level error.
 func errorStatement(doc *policy.Document, e *policy.Error) *policy.Statement {
-	if doc == nil || !strings.HasPrefix(e.Path, "Statement[") {
+	if doc == nil {
+		return nil
+	}
+	if !doc.StatementList && len(doc.Statements) == 1 && (e.Path == "Statement" || strings.HasPrefix(e.Path, "Statement.")) {
+		return doc.Statements[0] // a single statement object
+	}
+	if !strings.HasPrefix(e.Path, "Statement[") {
 		return nil
 	}
 	end := strings.IndexByte(e.Path, ']')
@@ -602,7 +608,7 @@ var (
 
 // arnProblem says what is wrong with a Resource ARN, or "".
 func arnProblem(s string) string {
-	a, err := policy.ParseARN(s)
+	a, err := policy.ParseARN(variablesAsWildcards(s))
 	if err != nil {
 		return err.Error()
 	}

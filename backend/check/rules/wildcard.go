@@ -152,18 +152,39 @@ func serviceGrants(p *check.Pass) []serviceGrant {
 }
 
 // effectivelyStar matches resource parts that name every resource of a
-// type: "*", "table/*", "*/*", "log-group:*".
+// type: "*", "*/*", "table/*", "log-group:*". Group 1 is the type keyword
+// with its separator.
 var effectivelyStar = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]*[:/])?\*(/\*)*$`)
 
 // coversAllOfType reports whether a Resource ARN pattern names every
-// resource of its type in every region and account.
-func coversAllOfType(s string) bool {
+// resource of its type in every region and account. A keyword before the
+// wildcard ("table/") must be a resource-type keyword of the service's ARN
+// formats, so "arn:aws:s3:::bucket/*" (one bucket's objects) is not one.
+func coversAllOfType(db *iamdb.DB, s string) bool {
 	a, err := policy.ParseARN(s)
 	if err != nil {
 		return false
 	}
 	anyField := func(f string) bool { return f == "" || f == "*" }
-	return anyField(a.Region) && anyField(a.Account) && effectivelyStar.MatchString(a.Resource)
+	m := effectivelyStar.FindStringSubmatch(a.Resource)
+	if m == nil || !anyField(a.Region) || !anyField(a.Account) {
+		return false
+	}
+	if m[1] == "" {
+		return true
+	}
+	svc, ok := db.Service(a.Service)
+	if !ok {
+		return false
+	}
+	for _, rt := range svc.ResourceTypes {
+		for _, f := range rt.ARNFormats {
+			if strings.Contains(f, ":"+m[1]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // restrictable returns the actions of a statement that support
@@ -402,7 +423,7 @@ func wildcardRules() []*check.Rule {
 			Bad:         []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:PutItem","dynamodb:DeleteItem"],"Resource":"arn:aws:dynamodb:*:*:table/*"}]}`}},
 			Good:        []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:PutItem","dynamodb:DeleteItem"],"Resource":"arn:aws:dynamodb:eu-west-1:123456789012:table/orders"}]}`}},
 			Run: func(p *check.Pass) {
-				if p.Doc == nil {
+				if p.Doc == nil || p.DB == nil {
 					return
 				}
 				for _, st := range p.Doc.Statements {
@@ -410,7 +431,7 @@ func wildcardRules() []*check.Rule {
 						continue
 					}
 					for _, v := range st.Resource.Values {
-						if coversAllOfType(v.Text) {
+						if coversAllOfType(p.DB, v.Text) {
 							p.Report(st, v.Pos, "Resource", fmt.Sprintf("%q names every resource of its type in every account and region", v.Text),
 								fmt.Sprintf("Replace %q with the resources' ARNs, with the account ID and region filled in.", v.Text), check.Exposure{AllResources: true})
 						}

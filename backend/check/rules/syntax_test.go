@@ -1,0 +1,142 @@
+package rules
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aegis-iam/aegis/backend/check"
+	"github.com/aegis-iam/aegis/backend/policy"
+)
+
+// findingsOf validates src as kind and returns "RULE line:col element"
+// for the findings of the rules whose ID starts with prefix.
+func findingsOf(t *testing.T, kind policy.Kind, src, prefix string) []string {
+	t.Helper()
+	doc, err := policy.Parse("p.json", []byte(src), kind)
+	var errs policy.ErrorList
+	if err != nil && (!errors.As(err, &errs) || doc == nil) {
+		t.Fatalf("parse: %v", err)
+	}
+	var out []string
+	for _, f := range registry(t).Run(&check.Input{File: "p.json", Kind: kind, Doc: doc, DB: db(t), Errors: errs}, check.Options{}) {
+		if len(f.RuleID) >= len(prefix) && f.RuleID[:len(prefix)] == prefix {
+			out = append(out, f.RuleID+" "+policy.Pos{Line: f.Location.Line, Column: f.Location.Column}.String()+" "+f.Location.Element)
+		}
+	}
+	return out
+}
+
+// TestParseErrorsBecomeFindings checks that each parser error code lands
+// on its syntax rule, at the parser's position.
+func TestParseErrorsBecomeFindings(t *testing.T) {
+	tests := []struct {
+		name string
+		kind policy.Kind
+		src  string
+		want []string
+	}{
+		{"trailing comma", policy.KindIdentity, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",}}`,
+			[]string{"AEG-SYN-001 1:94 "}},
+		{"no statement", policy.KindIdentity, `{"Version":"2012-10-17"}`,
+			[]string{"AEG-SYN-003 1:1 "}},
+		{"missing effect", policy.KindIdentity, `{"Version":"2012-10-17","Statement":{"Action":"s3:GetObject","Resource":"*"}}`,
+			[]string{"AEG-SYN-005 1:37 Statement"}},
+		{"principal in SCP", policy.KindSCP, `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}`,
+			[]string{"AEG-SYN-022 1:54 Statement.Principal"}},
+		{"resource in trust policy", policy.KindTrust, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole","Resource":"*"}}`,
+			[]string{"AEG-SYN-006 1:125 Statement.Resource"}},
+		{"empty condition values", policy.KindIdentity, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":[]}}}}`,
+			[]string{"AEG-SYN-020 1:139 Statement.Condition.StringEquals.aws:SourceVpc"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, findingsOf(t, tt.kind, tt.src, "AEG-SYN-0")); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestDatabaseSyntax covers the syntax rules that reason with the IAM
+// database, including the cases that must stay silent.
+func TestDatabaseSyntax(t *testing.T) {
+	const head = `{"Version":"2012-10-17","Statement":[`
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"wildcard matching nothing", head + `{"Effect":"Allow","Action":"s3:Fly*","Resource":"*"}]}`,
+			[]string{"AEG-SYN-010 1:65 Action"}},
+		{"NotAction typo", head + `{"Effect":"Allow","NotAction":"iam:CreateUsr","Resource":"*"}]}`,
+			[]string{"AEG-SYN-010 1:68 NotAction"}},
+		{"mixed-case action is fine", head + `{"Effect":"Allow","Action":"S3:getobject","Resource":"arn:aws:s3:::b/*"}]}`, nil},
+		{"variables in resources", head + `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}]}`, nil},
+		{"service key with variable tag", head + `{"Effect":"Allow","Action":"ec2:StartInstances","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/aws:cloudformation:stack-name":"web"}}}]}`, nil},
+		{"ARN key with String operator is low", head + `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/r*"}}}]}`,
+			[]string{"AEG-SYN-016 1:123 Condition.StringLike.aws:PrincipalArn"}},
+		{"wrong ARN service for action", head + `{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sns:eu-west-1:123456789012:topic"}]}`,
+			[]string{"AEG-SYN-012 1:65 Action", "AEG-SYN-012 1:94 Resource"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, findingsOf(t, policy.KindIdentity, tt.src, "AEG-SYN-0")); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestVariableProblem(t *testing.T) {
+	tests := map[string]string{
+		"arn:aws:s3:::home/${aws:username}/*": "",
+		"arn:aws:s3:::home/${aws:username/*":  "a variable lacks its closing '}'",
+		"arn:aws:s3:::home/${}/*":             "the variable ${} is empty",
+		"arn:aws:s3:::home/${aws: username}":  "the variable ${aws: username} contains a space",
+		"${aws:username}-${aws:userid":        "a variable lacks its closing '}'",
+		"${${aws:username}}":                  "a variable lacks its closing '}'",
+		"no variable":                         "",
+	}
+	for in, want := range tests {
+		if got := variableProblem(in); got != want {
+			t.Errorf("variableProblem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestARNProblem(t *testing.T) {
+	tests := map[string]bool{ // ARN -> has a problem
+		"arn:aws:s3:::bucket/*":                                false,
+		"arn:aws:iam::aws:policy/AdministratorAccess":          false,
+		"arn:${aws:Partition}:s3:::bucket":                     false,
+		"arn:aws:sqs:*:123456789012:q":                         false,
+		"arn:aws:sqs:eu-west-1:12345678901:q":                  true,
+		"arn:aws-mars:s3:::bucket":                             true,
+		"arn:aws:S3:::bucket":                                  true,
+		"arn:aws:sqs:europe:123456789012:q":                    true,
+		"bucket/*":                                             true,
+		"arn:aws:lambda:us-gov-west-1:123456789012:function:f": false,
+	}
+	for in, want := range tests {
+		if got := arnProblem(in) != ""; got != want {
+			t.Errorf("arnProblem(%q) = %q, want problem %v", in, arnProblem(in), want)
+		}
+	}
+}
+
+func TestPolicySizeIgnoresWhitespace(t *testing.T) {
+	compact := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	spaced := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}\n  ]\n}"
+	var sizes []int
+	for _, src := range []string{compact, spaced} {
+		doc, err := policy.Parse("p.json", []byte(src), policy.KindIdentity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes = append(sizes, policySize(doc))
+	}
+	if sizes[0] != sizes[1] {
+		t.Errorf("sizes differ with whitespace: %v", sizes)
+	}
+}
