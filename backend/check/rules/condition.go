@@ -256,7 +256,7 @@ func conditionRules() []*check.Rule {
 					if c.st.Effect != policy.EffectDeny || c.op.IfExists || c.op.Base.IsNegated() || c.op.Base == policy.OpNull || !tagKey(c.entry.Key.Text) {
 						continue
 					}
-					missing := unsupportedFor(p.DB, fs[c.st.Index].actions, c.entry.Key.Text)
+					missing := unsupportedFor(p.DB, fs[c.st.Index], c.entry.Key.Text)
 					if len(missing) > 0 {
 						p.Report(c.st, c.entry.Key.Pos, c.element(), fmt.Sprintf("%s is not carried by %d denied %s (%s), so the Deny does not apply to %s", c.entry.Key.Text, len(missing), actionsWord(len(missing)), summarize(missing, 4), pronoun(len(missing))),
 							fmt.Sprintf("Move %s to a separate Deny without the %s condition, or with a condition they support.", summarize(missing, 3), c.entry.Key.Text), exposureOf(c.st))
@@ -278,9 +278,8 @@ func conditionRules() []*check.Rule {
 					if c.st.Effect != policy.EffectAllow || c.op.IfExists || c.op.Base.IsNegated() || c.op.Base == policy.OpNull || c.st.NotAction != nil {
 						continue
 					}
-					acts := fs[c.st.Index].actions
-					missing := unsupportedFor(p.DB, acts, c.entry.Key.Text)
-					if len(missing) == 0 || len(missing) < len(acts) && !tagKey(c.entry.Key.Text) {
+					missing := unsupportedFor(p.DB, fs[c.st.Index], c.entry.Key.Text)
+					if len(missing) == 0 || len(missing) < len(fs[c.st.Index].actions()) && !tagKey(c.entry.Key.Text) {
 						continue // a key some actions carry narrows those; AWS's own policies mix them
 					}
 					p.Report(c.st, c.entry.Key.Pos, c.element(), fmt.Sprintf("%s is not carried by %s, so the statement never allows %s", c.entry.Key.Text, summarize(missing, 4), pronoun(len(missing))),
@@ -509,13 +508,18 @@ func nullChecked(st *policy.Statement, key string) bool {
 	return false
 }
 
-// unsupportedFor returns the actions that never carry key.
-func unsupportedFor(db *iamdb.DB, acts []*iamdb.Action, key string) []string {
+// unsupportedFor returns the statement's actions that never carry key.
+// Global keys (other than the tag keys that apply only where listed) are
+// carried by every action, so they are settled without expanding.
+func unsupportedFor(db *iamdb.DB, f *facts, key string) []string {
 	if db == nil || !knownKey(db, key) {
 		return nil
 	}
+	if k, ok := db.ConditionKey(key); ok && k.Global && !k.ListedOnly {
+		return nil
+	}
 	var out []string
-	for _, a := range acts {
+	for _, a := range f.actions() {
 		if !db.ConditionKeyValid(a, key) {
 			out = append(out, a.FullName())
 		}

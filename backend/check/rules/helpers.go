@@ -11,17 +11,28 @@ import (
 // facts is what the syntax, wildcard and condition rules need to know about
 // one statement, computed once per input and shared by every rule of a run:
 // the actions its Action or NotAction element applies to, expanded with the
-// IAM database.
+// IAM database on first use (many rules skip most statements).
 type facts struct {
-	st      *policy.Statement
-	actions []*iamdb.Action
+	st       *policy.Statement
+	db       *iamdb.DB
+	expanded bool
+	acts     []*iamdb.Action
+}
+
+// actions returns the statement's expanded actions.
+func (f *facts) actions() []*iamdb.Action {
+	if !f.expanded {
+		f.acts, f.expanded = statementActions(f.db, f.st), true
+	}
+	return f.acts
 }
 
 // factsKey is the Memo key of an input's statement facts.
 type factsKey struct{}
 
 // statementFacts returns the facts of every statement of the pass's policy,
-// in statement order, computing them on first use.
+// in statement order. Registry.Run runs one rule at a time, so the lazy
+// expansion needs no lock.
 func statementFacts(p *check.Pass) []*facts {
 	fs, _ := p.Memo(factsKey{}, func() any {
 		if p.Doc == nil {
@@ -29,7 +40,7 @@ func statementFacts(p *check.Pass) []*facts {
 		}
 		out := make([]*facts, len(p.Doc.Statements))
 		for i, st := range p.Doc.Statements {
-			out[i] = &facts{st: st, actions: statementActions(p.DB, st)}
+			out[i] = &facts{st: st, db: p.DB}
 		}
 		return out
 	}).([]*facts)

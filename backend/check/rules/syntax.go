@@ -653,7 +653,7 @@ func runResourceMismatch(p *check.Pass) {
 	}
 	for _, f := range statementFacts(p) {
 		st := f.st
-		if st.Action == nil || st.Resource == nil || isStar(st.Resource) || len(f.actions) == 0 {
+		if st.Action == nil || st.Resource == nil || isStar(st.Resource) || len(f.actions()) == 0 {
 			continue
 		}
 		var arns []policy.Value
@@ -666,18 +666,13 @@ func runResourceMismatch(p *check.Pass) {
 		if len(arns) == 0 {
 			continue
 		}
-		// Each ARN some action can use.
+		m := &typeMatcher{}
+		// Each ARN some action of its service can use.
+		checkARNs := !allWildcardOnly(f.actions())
 		for _, v := range arns {
-			usable := false
-			for _, a := range f.actions {
-				if a.WildcardOnly() || len(p.DB.ResourceTypesFor(a, v.Text)) > 0 {
-					usable = true
-					break
-				}
-			}
-			if !usable && !allWildcardOnly(f.actions) {
-				p.Report(st, v.Pos, "Resource", fmt.Sprintf("%q is not a resource type any of the statement's %d %s applies to", v.Text, len(f.actions), actionsWord(len(f.actions))),
-					fmt.Sprintf("Replace %q with an ARN of a resource type the actions take (%s).", v.Text, resourceTypeNames(f.actions)), check.Exposure{})
+			if checkARNs && !usableARN(m, f.actions(), v.Text) {
+				p.Report(st, v.Pos, "Resource", fmt.Sprintf("%q is not a resource type any of the statement's %d %s applies to", v.Text, len(f.actions()), actionsWord(len(f.actions()))),
+					fmt.Sprintf("Replace %q with an ARN of a resource type the actions take (%s).", v.Text, resourceTypeNames(f.actions())), check.Exposure{})
 			}
 		}
 		// Each literally named action fits some ARN.
@@ -696,7 +691,7 @@ func runResourceMismatch(p *check.Pass) {
 			}
 			fits := false
 			for _, r := range arns {
-				if len(p.DB.ResourceTypesFor(a, r.Text)) > 0 {
+				if m.fits(a, r.Text) {
 					fits = true
 					break
 				}
@@ -723,6 +718,70 @@ func variablesAsWildcards(s string) string {
 		}
 		s = s[:i] + "*" + s[i+end+1:]
 	}
+}
+
+// usableARN reports whether some action can use arn, or whether arn's
+// service is a pattern that cannot be judged. Only actions of the ARN's
+// service are asked (the database matches formats of their own service).
+func usableARN(m *typeMatcher, acts []*iamdb.Action, arn string) bool {
+	parsed, err := policy.ParseARN(arn)
+	if err != nil || strings.ContainsAny(parsed.Service, "*?") {
+		return true
+	}
+	for _, a := range acts {
+		if !strings.EqualFold(a.Service.Prefix, parsed.Service) && !sharesARNService(a, parsed.Service) {
+			continue
+		}
+		if a.WildcardOnly() || m.fits(a, arn) {
+			return true
+		}
+	}
+	return false
+}
+
+// typeMatcher answers "can this ARN name a resource of this type" once per
+// pair: the actions of a statement share few resource types, and ARN
+// matching dominates the cost of AEG-SYN-012.
+type typeMatcher struct {
+	memo map[typeARN]bool
+}
+
+type typeARN struct {
+	rt  *iamdb.ResourceType
+	arn string
+}
+
+// fits reports whether arn can name a resource of one of a's types (what
+// iamdb.DB.ResourceTypesFor answers, memoized by type).
+func (m *typeMatcher) fits(a *iamdb.Action, arn string) bool {
+	if m.memo == nil {
+		m.memo = map[typeARN]bool{}
+	}
+	for _, r := range a.Resources {
+		k := typeARN{r.Type, arn}
+		ok, seen := m.memo[k]
+		if !seen {
+			ok = r.Type.MatchARN(arn)
+			m.memo[k] = ok
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// sharesARNService reports whether some resource type of a has ARNs of the
+// service svc (ssmmessages actions act on ssm ARNs, for example).
+func sharesARNService(a *iamdb.Action, svc string) bool {
+	for _, r := range a.Resources {
+		for _, f := range r.Type.ARNFormats {
+			if strings.Contains(f, ":"+svc+":") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func allWildcardOnly(as []*iamdb.Action) bool {
@@ -1160,23 +1219,29 @@ func runRedundant(p *check.Pass) {
 }
 
 // reportCovered reports values of l that another value of l already
-// matches (case-insensitively for actions).
+// matches (case-insensitively for actions). Only wildcard values can
+// cover others, so the work is values × wildcard values.
 func reportCovered(p *check.Pass, st *policy.Statement, l *policy.List, elem string, fold bool) {
-	if l == nil {
+	if l == nil || len(l.Values) < 2 {
 		return
 	}
-	norm := func(s string) string {
+	norm := make([]string, len(l.Values))
+	var patterns []int
+	for i, v := range l.Values {
+		norm[i] = v.Text
 		if fold {
-			return strings.ToLower(s)
+			norm[i] = strings.ToLower(v.Text)
 		}
-		return s
+		if strings.ContainsAny(v.Text, "*?") {
+			patterns = append(patterns, i)
+		}
 	}
 	for i, v := range l.Values {
-		for j, w := range l.Values {
-			if i == j || !strings.ContainsAny(w.Text, "*?") || norm(v.Text) == norm(w.Text) || !policy.Glob(norm(w.Text), norm(v.Text)) {
+		for _, j := range patterns {
+			if i == j || norm[i] == norm[j] || !policy.Glob(norm[j], norm[i]) {
 				continue
 			}
-			p.Report(st, v.Pos, elem, fmt.Sprintf("%q is already covered by %q in the same %s", v.Text, w.Text, elem),
+			p.Report(st, v.Pos, elem, fmt.Sprintf("%q is already covered by %q in the same %s", v.Text, l.Values[j].Text, elem),
 				fmt.Sprintf("Remove %q.", v.Text), check.Exposure{})
 			break
 		}

@@ -188,7 +188,10 @@ func coversAllOfType(db *iamdb.DB, s string) bool {
 }
 
 // restrictable returns the actions of a statement that support
-// resource-level permissions and that the policy grants on every resource.
+// resource-level permissions and that the policy grants on every resource
+// through it, with the grant of the first. Without Deny statements nothing
+// can take back what an Allow with Resource "*" grants, so the evaluator is
+// asked about the first action only.
 func restrictable(p *check.Pass, f *facts, keep func(*iamdb.Action) bool) ([]string, *grant) {
 	e := newEngine(p)
 	if e == nil || p.DB == nil {
@@ -196,20 +199,33 @@ func restrictable(p *check.Pass, f *facts, keep func(*iamdb.Action) bool) ([]str
 	}
 	var names []string
 	var first *grant
-	for _, a := range f.actions {
+	exact := hasDeny(p.Doc) || !isStar(f.st.Resource)
+	for _, a := range f.actions() {
 		if a.WildcardOnly() || keep != nil && !keep(a) {
 			continue
 		}
-		g := e.onAll(a.FullName())
-		if g == nil || g.stmt != f.st {
-			continue
+		if exact || first == nil {
+			g := e.onAll(a.FullName())
+			if g == nil || g.stmt != f.st {
+				continue
+			}
+			if first == nil {
+				first = g
+			}
 		}
 		names = append(names, a.FullName())
-		if first == nil {
-			first = g
-		}
 	}
 	return names, first
+}
+
+// hasDeny reports whether the document has a Deny statement.
+func hasDeny(doc *policy.Document) bool {
+	for _, st := range doc.Statements {
+		if st.Effect == policy.EffectDeny {
+			return true
+		}
+	}
+	return false
 }
 
 // arnExamples lists the ARN formats of the resource types of actions.
