@@ -73,6 +73,15 @@ func (in *Input) HasPlaceholder(s string) bool {
 	return false
 }
 
+// WithoutPlaceholders returns s with each placeholder replaced by "*", the
+// pattern for "any value", so a rule can judge the literal rest of it.
+func (in *Input) WithoutPlaceholders(s string) string {
+	for _, p := range in.Placeholders {
+		s = strings.ReplaceAll(s, p, "*")
+	}
+	return s
+}
+
 // Compiled returns the document compiled for the evaluator, compiling it on
 // first use so rules that reason with the engine share one compilation.
 func (in *Input) Compiled() (*eval.Policy, error) {

@@ -4,7 +4,8 @@
 #   1. cold start: launch time to the window and to the frontend's first paint;
 #   2. type a broken policy into Validate (the editor has focus on start), then
 #      a valid one; screenshots of both states;
-#   3. navigate with the native View menu accelerators (Ctrl+5, Ctrl+4, Ctrl+2);
+#   3. navigate with the native View menu accelerators (Ctrl+5, Ctrl+4, Ctrl+2),
+#      save with Ctrl+S and open with Ctrl+O through the GTK file dialogs;
 #   4. a second instance refuses to start ("already running") while the first runs;
 #   5. resize, quit with Ctrl+Q, start again: the window size was remembered.
 # Screenshots go to OUT (test-results/): desktop.png is the Validate page with
@@ -186,6 +187,38 @@ rm -f "$OUT/desktop-back.png" "$OUT/start.png"
 colours=$(identify -format '%k' "$OUT/desktop.png")
 [ "$colours" -gt 500 ] || fail "desktop.png has only $colours colours: the window looks empty"
 echo "desktop.png: ${W}x${H}, $colours colours"
+
+# --- 3b. File → Save and File → Open through the native GTK dialogs ---------
+# dialog TITLE: the id of the dialog window, focused (there is no window
+# manager to focus it).
+dialog() {
+  local d
+  d=$(timeout 30 xdotool search --sync --onlyvisible --name "^$1\$" | head -1) || true
+  [ -n "$d" ] || fail "no '$1' dialog"
+  sleep 0.5
+  xdotool windowfocus "$d" 2>/dev/null || true
+  sleep 0.3
+}
+xdotool windowfocus "$WIN" 2>/dev/null || true
+xdotool key ctrl+s
+dialog 'Save Policy'
+xdotool key ctrl+a
+xdotool type --delay 4 "$work/saved.json"
+xdotool key Return
+for _ in $(seq 50); do [ -s "$work/saved.json" ] && break; sleep 0.2; done
+grep -q '"s3:ListBucket"' "$work/saved.json" 2>/dev/null || fail "Ctrl+S did not save the canonical policy"
+echo "saved through the GTK dialog: $(wc -l <"$work/saved.json") lines"
+
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}]}' >"$work/opened.json"
+xdotool windowfocus "$WIN" 2>/dev/null || true
+xdotool key ctrl+o
+dialog 'Open Policy'
+xdotool key ctrl+l
+sleep 0.3
+xdotool type --delay 4 "$work/opened.json"
+xdotool key Return
+change desktop-opened desktop "$right"
+echo "opened through the GTK dialog"
 
 # --- 4. a second instance refuses to start -----------------------------------
 timeout -s KILL 90 "$BIN" >"$work/second.log" 2>&1 &

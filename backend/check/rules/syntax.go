@@ -498,7 +498,7 @@ func runUnknownService(p *check.Pass) {
 		vals, elem := actionValues(st)
 		for _, v := range vals {
 			prefix, ok := servicePrefix(v.Text)
-			if !ok || strings.ContainsAny(prefix, "*?") {
+			if !ok || strings.ContainsAny(prefix, "*?") || p.HasPlaceholder(v.Text) {
 				continue
 			}
 			if _, known := p.DB.Service(prefix); !known {
@@ -526,8 +526,8 @@ func runUnknownAction(p *check.Pass) {
 	for _, st := range p.Doc.Statements {
 		vals, elem := actionValues(st)
 		for _, v := range vals {
-			if v.Text == "*" {
-				continue
+			if v.Text == "*" || p.HasPlaceholder(v.Text) {
+				continue // a deploy-time placeholder's value is unknown here
 			}
 			prefix, _, ok := strings.Cut(v.Text, ":")
 			if ok && !strings.ContainsAny(prefix, "*?") {
@@ -633,10 +633,11 @@ func runARNFormat(p *check.Pass) {
 	for _, st := range p.Doc.Statements {
 		vals, elem := resourceValues(st)
 		for _, v := range vals {
-			if v.Text == "*" {
-				continue
+			text := p.WithoutPlaceholders(v.Text)
+			if text == "*" || (text != v.Text && strings.HasPrefix(text, "*")) {
+				continue // a placeholder stands for the ARN's leading fields
 			}
-			if problem := arnProblem(v.Text); problem != "" {
+			if problem := arnProblem(text); problem != "" {
 				p.Report(st, v.Pos, elem, fmt.Sprintf("%q: %s", v.Text, problem),
 					`Write the resource as "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE", e.g. "arn:aws:s3:::BUCKET/*" or "arn:aws:sqs:us-east-1:123456789012:QUEUE".`, check.Exposure{})
 			}
@@ -658,6 +659,7 @@ func runResourceMismatch(p *check.Pass) {
 		}
 		var arns []policy.Value
 		for _, v := range st.Resource.Values {
+			v.Text = p.WithoutPlaceholders(v.Text)
 			if arnProblem(v.Text) == "" {
 				v.Text = variablesAsWildcards(v.Text)
 				arns = append(arns, v)
@@ -840,7 +842,7 @@ func runForeignActions(p *check.Pass) {
 		}
 		svcs := map[string]bool{}
 		for _, v := range st.Resource.Values {
-			a, err := policy.ParseARN(v.Text)
+			a, err := policy.ParseARN(p.WithoutPlaceholders(v.Text))
 			if err != nil || strings.ContainsAny(a.Service, "*?") {
 				svcs = nil
 				break
@@ -1062,7 +1064,7 @@ func runSid(p *check.Pass) {
 		case !st.Sid.Pos.IsValid():
 		case st.Sid.Text == "":
 			p.Report(st, st.Sid.Pos, "Sid", "the Sid is empty", "Remove the Sid or give it an alphanumeric name.", check.Exposure{})
-		case !sidPattern.MatchString(st.Sid.Text) && p.Kind != policy.KindResource:
+		case !sidPattern.MatchString(st.Sid.Text) && p.Kind != policy.KindResource && !p.HasPlaceholder(st.Sid.Text):
 			p.Report(st, st.Sid.Pos, "Sid", fmt.Sprintf("Sid %q holds characters other than ASCII letters and digits, which IAM rejects", st.Sid.Text),
 				fmt.Sprintf(`Rename it to %q.`, cleanSid(st.Sid.Text)), check.Exposure{})
 		}
