@@ -62,4 +62,3 @@ func isolateCache(t *testing.T) string {
 	t.Setenv("HOME", dir)
 	return dir
 }
-
