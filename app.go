@@ -62,9 +62,11 @@ func (d *desktop) domReady(context.Context) {
 	d.logger.Info("dom ready", "since_start", time.Since(d.started).Round(time.Millisecond))
 }
 
-// beforeClose remembers the window geometry; it never prevents closing.
-// Wails calls it for the close button, File → Quit and SIGTERM alike.
+// beforeClose ends any open dialog (without that the process would not exit:
+// see endModalDialogs) and remembers the window geometry; it never prevents
+// closing. Wails calls it for the close button, File → Quit and SIGTERM alike.
 func (d *desktop) beforeClose(ctx context.Context) bool {
+	endModalDialogs()
 	s, err := d.svc.settings.Get()
 	if err != nil {
 		d.logger.Warn("window state not saved", "err", err)

@@ -15,14 +15,28 @@ import (
 // bridgeJS stands in for the Wails runtime in a plain browser: window.go.<pkg>.<Service>.<Method>(...)
 // POSTs its arguments to /__call/<pkg>/<Service>/<Method>, and a Go error
 // rejects the promise with its message, as Wails does. Runtime events are
-// inert: nothing in the browser test depends on Go pushing events.
+// inert unless the page sets window.__aegisEvents before it loads: then
+// EventsOn listens to Go's events over /__events (bridge_events_test.go).
+// (A stream held open from the start would keep the other tests' pages
+// from ever being network-idle.)
 const bridgeJS = `(() => {
   const call = (name) => (...args) =>
     fetch('/__call/' + name, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(args)})
       .then(async (r) => { const t = await r.text(); if (!r.ok) throw t; return t === '' ? undefined : JSON.parse(t); });
   const level = (prefix, depth) => new Proxy({}, {get: (_, k) => depth === 2 ? call(prefix + k) : level(prefix + k + '/', depth + 1)});
   window.go = level('', 0);
-  window.runtime = new Proxy({}, {get: () => () => () => {}});
+  const listeners = {};
+  let source = null;
+  const on = (name, cb) => {
+    (listeners[name] = listeners[name] || []).push(cb);
+    if (window.__aegisEvents && !source) {
+      source = new EventSource('/__events');
+      source.onmessage = (m) => { const e = JSON.parse(m.data); (listeners[e.name] || []).slice().forEach((f) => f(e.data)); };
+    }
+    return () => { listeners[name] = (listeners[name] || []).filter((f) => f !== cb); };
+  };
+  const live = {EventsOnMultiple: on, EventsOff: (...names) => names.forEach((n) => delete listeners[n])};
+  window.runtime = new Proxy(live, {get: (t, k) => t[k] || (() => () => {})});
 })();`
 
 // bridge serves the built frontend with bridgeJS injected into index.html and
@@ -30,10 +44,12 @@ const bridgeJS = `(() => {
 type bridge struct {
 	assets  fs.FS
 	methods map[string]reflect.Value // "app/PolicyService/Format"
+	// events is the app.Emitter whose events reach the page.
+	events *eventStream
 }
 
 func newBridge(assets fs.FS, bound []any) *bridge {
-	b := &bridge{assets: assets, methods: map[string]reflect.Value{}}
+	b := &bridge{assets: assets, methods: map[string]reflect.Value{}, events: newEventStream()}
 	for _, svc := range bound {
 		v := reflect.ValueOf(svc)
 		t := v.Type()
@@ -50,10 +66,12 @@ func (b *bridge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/__bridge.js":
 		w.Header().Set("Content-Type", "text/javascript")
 		io.WriteString(w, bridgeJS)
+	case r.URL.Path == "/__events":
+		b.events.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/__call/") && r.Method == http.MethodPost:
 		b.call(w, r, strings.TrimPrefix(r.URL.Path, "/__call/"))
 	case r.URL.Path == "/" || r.URL.Path == "/index.html":
-		page, err := fs.ReadFile(b.assets, "index.html")
+		page, err := indexPage(b.assets)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

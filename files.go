@@ -33,6 +33,17 @@ type (
 	fileError struct {
 		Message string `json:"message"`
 	}
+	// pathRequest asks for a file (or, with Directory, a folder) for one
+	// input of a page; pathPicked answers with the same Field.
+	pathRequest struct {
+		Field     string `json:"field"`
+		Title     string `json:"title"`
+		Directory bool   `json:"directory"`
+	}
+	pathPicked struct {
+		Field string `json:"field"`
+		Path  string `json:"path"`
+	}
 	saveRequest struct {
 		Text          string `json:"text"`
 		SuggestedName string `json:"suggestedName"`
@@ -50,21 +61,53 @@ func (d *desktop) listen() {
 		}
 		go d.savePolicy(req)
 	})
+	runtime.EventsOn(d.ctx, "app:pick-path", func(data ...any) {
+		var req pathRequest
+		if err := decodeRequest("path request", data, &req); err != nil {
+			d.fileError(err)
+			return
+		}
+		go d.pickPath(req)
+	})
+}
+
+// pickPath shows a file or folder dialog and emits the choice ("app:path-picked").
+func (d *desktop) pickPath(req pathRequest) {
+	var path string
+	var err error
+	if req.Directory {
+		path, err = runtime.OpenDirectoryDialog(d.ctx, runtime.OpenDialogOptions{Title: req.Title})
+	} else {
+		path, err = runtime.OpenFileDialog(d.ctx, runtime.OpenDialogOptions{Title: req.Title})
+	}
+	if err != nil {
+		d.fileError(fmt.Errorf("open dialog: %w", err))
+		return
+	}
+	if path != "" {
+		runtime.EventsEmit(d.ctx, "app:path-picked", pathPicked{Field: req.Field, Path: path})
+	}
 }
 
 func decodeSaveRequest(data []any) (saveRequest, error) {
 	var req saveRequest
+	return req, decodeRequest("save request", data, &req)
+}
+
+// decodeRequest reads the one payload of a frontend request (what names it
+// in errors) into req.
+func decodeRequest(what string, data []any, req any) error {
 	if len(data) != 1 {
-		return req, fmt.Errorf("save request: want one payload, got %d", len(data))
+		return fmt.Errorf("%s: want one payload, got %d", what, len(data))
 	}
 	b, err := json.Marshal(data[0])
 	if err != nil {
-		return req, fmt.Errorf("save request: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	if err := json.Unmarshal(b, &req); err != nil {
-		return req, fmt.Errorf("save request: %w", err)
+	if err := json.Unmarshal(b, req); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	return req, nil
+	return nil
 }
 
 func (d *desktop) openPolicy() {

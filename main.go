@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -64,6 +65,10 @@ func run(started time.Time, logger *slog.Logger) error {
 	if err != nil {
 		return errors.Join(err, st.Close())
 	}
+	dist, err := fs.Sub(assets, "frontend/dist")
+	if err != nil {
+		return errors.Join(err, st.Close())
+	}
 	d := newDesktop(svc, st.Close, version, started, logger)
 	window := d.window
 	return wails.Run(&options.App{
@@ -74,7 +79,7 @@ func run(started time.Time, logger *slog.Logger) error {
 		MinHeight:        minHeight,
 		WindowStartState: startState(window.Maximised),
 		BackgroundColour: d.background(),
-		AssetServer:      &assetserver.Options{Assets: assets},
+		AssetServer:      &assetserver.Options{Assets: dist, Middleware: withIndexNonce(dist)},
 		Menu:             d.menu(),
 		OnStartup:        d.startup,
 		OnDomReady:       d.domReady,

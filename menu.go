@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -25,9 +26,12 @@ type menuAction struct {
 	Route  string `json:"route,omitempty"`
 }
 
-// editCommands are run in the page: Linux has no native Edit menu roles, and
-// the webview already handles the keyboard shortcuts, so these items carry
-// no accelerators that would steal the keys from text fields.
+// editCommands are run in the page's focused field: Linux has no native Edit
+// menu roles, and the webview already handles the keyboard shortcuts, so the
+// items carry no accelerators that would steal the keys from text fields.
+// Paste is the exception to document.execCommand: WebKit refuses a scripted
+// "paste" (a page may not read the clipboard), so the shell reads the
+// clipboard itself and inserts the text (pasteJS).
 var editCommands = [...]struct{ label, command string }{
 	{"Undo", "undo"},
 	{"Redo", "redo"},
@@ -35,6 +39,26 @@ var editCommands = [...]struct{ label, command string }{
 	{"Copy", "copy"},
 	{"Paste", "paste"},
 	{"Select All", "selectAll"},
+}
+
+// pasteJS is the script that inserts text at the caret as a typed paste
+// would: through the editing commands, so it fires input events and can be
+// undone. JSON encoding makes text a safe JavaScript string literal (Go
+// escapes U+2028, U+2029, <, > and &).
+func pasteJS(text string) string {
+	lit, _ := json.Marshal(text) // a string always encodes
+	return "document.execCommand('insertText', false, " + string(lit) + ")"
+}
+
+func (d *desktop) paste() {
+	text, err := runtime.ClipboardGetText(d.ctx)
+	if err != nil {
+		d.logger.Warn("paste", "err", err)
+		return
+	}
+	if text != "" {
+		runtime.WindowExecJS(d.ctx, pasteJS(text))
+	}
 }
 
 func (d *desktop) menu() *menu.Menu {
@@ -53,6 +77,10 @@ func (d *desktop) menu() *menu.Menu {
 	for i, c := range editCommands {
 		if i == 2 || i == 5 {
 			edit.AddSeparator()
+		}
+		if c.command == "paste" {
+			edit.AddText(c.label, nil, func(*menu.CallbackData) { d.paste() })
+			continue
 		}
 		js := fmt.Sprintf("document.execCommand(%q)", c.command)
 		edit.AddText(c.label, nil, func(*menu.CallbackData) { runtime.WindowExecJS(d.ctx, js) })

@@ -22,6 +22,13 @@ type services struct {
 	settings *app.SettingsService
 	profiles *app.ProfilesService
 	history  *app.HistoryService
+	validate *app.ValidateService
+	generate *app.GenerateService
+	audit    *app.AuditService
+	// assist answers questions on the Validate and Audit pages.
+	assist *app.AssistantService
+	// remediate applies audit recommendations and rolls them back, when Settings allows it.
+	remediate *app.RemediationService
 
 	// events reach the window once it exists: desktop.startup attaches
 	// the Wails emitter.
@@ -37,21 +44,29 @@ func newServices(st *store.Store, version string, logger *slog.Logger) (*service
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	events := &app.RelayEmitter{}
+	model := app.SettingsProvider(profiles)
+	validate := app.NewValidateService(st, version, openIAMData)
+	audit := app.WithLiveSources(app.NewAuditService(ctx, st, openIAMData, events), profiles, version)
 	return &services{
-		app:      app.NewAppService(version, filepath.Dir(st.Path()), openIAMData),
-		policy:   app.NewPolicyService(),
-		settings: app.NewSettingsService(st),
-		profiles: app.NewProfilesService(ctx, profiles, events),
-		history:  app.NewHistoryService(st),
-		events:   events,
-		cancel:   cancel,
+		app:       app.NewAppService(version, filepath.Dir(st.Path()), openIAMData),
+		policy:    app.NewPolicyService(),
+		settings:  app.NewSettingsService(st),
+		profiles:  app.NewProfilesService(ctx, profiles, events),
+		history:   app.NewHistoryService(st),
+		validate:  validate,
+		generate:  app.NewGenerateService(ctx, st, version, openIAMData, events, model),
+		audit:     audit,
+		assist:    app.NewAssistantService(ctx, st, validate, audit, model),
+		remediate: app.NewRemediationService(ctx, st, profiles),
+		events:    events,
+		cancel:    cancel,
 	}, nil
 }
 
 // bindings are the structs whose exported methods the frontend calls
 // (frontend/wailsjs/go/app/*).
 func (s *services) bindings() []any {
-	return []any{s.app, s.policy, s.settings, s.profiles, s.history}
+	return []any{s.app, s.policy, s.settings, s.profiles, s.history, s.validate, s.generate, s.audit, s.assist, s.remediate}
 }
 
 // openIAMData is the IAM database the desktop uses: the embedded snapshot,

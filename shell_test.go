@@ -117,3 +117,16 @@ func TestWindowDefaults(t *testing.T) {
 		t.Errorf("orDefault(1100) = %d, want 1100", got)
 	}
 }
+
+func TestPasteJS(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{`plain`, `document.execCommand('insertText', false, "plain")`},
+		{"{\"Effect\": \"Allow\"}\n", `document.execCommand('insertText', false, "{\"Effect\": \"Allow\"}\n")`},
+		{"</script>'\u2028`${x}`", `document.execCommand('insertText', false, "\u003c/script\u003e'\u2028` + "`${x}`" + `")`},
+	}
+	for _, tc := range tests {
+		if got := pasteJS(tc.text); got != tc.want {
+			t.Errorf("pasteJS(%q) =\n  %s\nwant\n  %s", tc.text, got, tc.want)
+		}
+	}
+}

@@ -7,10 +7,15 @@ import tailwindcss from '@tailwindcss/vite'
 // image comes from the embedded bundle. The policy is added to production
 // builds only, because the dev server injects inline scripts for hot reload.
 // Wails' own /wails/ipc.js and /wails/runtime.js are same-origin scripts.
+// Inline styles are refused except <style> elements carrying the nonce: the
+// shell replaces the placeholder with a fresh random nonce on every load
+// (csp.go), and the policy editor (CodeMirror) puts its base theme in such an
+// element (src/lib/csp.ts).
+export const styleNoncePlaceholder = 'aegis-style-nonce'
 export const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  `style-src 'self' 'nonce-${styleNoncePlaceholder}'`,
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

@@ -1,12 +1,12 @@
 # Desktop app targets (Wails v2 + React). Included by the top-level Makefile.
-#   desktop-deps    apt packages: GTK 3, WebKitGTK 4.1, Xvfb, Chromium, ImageMagick, xdotool (only what is missing)
+#   desktop-deps    apt packages: GTK 3, WebKitGTK 4.1, Xvfb, Chromium, ImageMagick, xdotool, xclip (only what is missing)
 #   wails-cli       the pinned Wails v2.9.2 CLI, built into .cache/bin from scripts/desktop/wails-cli
 #   wails-bindings  regenerate frontend/wailsjs from backend/app (commit the result)
 #   frontend-deps   npm ci (when package-lock.json changed)
 #   frontend-test   tsc --noEmit + vitest
 #   desktop-build   production binary build/bin/aegis-iam (wails build -tags webkit2_41)
 #   desktop-run     build and start the app (needs a display; says what to do without one)
-#   e2e-browser     real frontend + real Go services over a JSON bridge, driven in headless Chromium
+#   e2e-browser     real frontend + real Go services over a JSON bridge, driven in Chromium (the Audit test draws in Xvfb)
 #   e2e-desktop     production binary under Xvfb driven with xdotool; screenshot in test-results/desktop.png
 # Every target is idempotent.
 
@@ -16,7 +16,8 @@ WAILS           := $(CURDIR)/.cache/bin/wails
 DESKTOP_BIN     := build/bin/aegis-iam
 CHROMIUM        ?= /usr/bin/chromium
 DESKTOP_APT     := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
-                   xvfb xauth xdotool x11-utils imagemagick chromium fonts-liberation
+                   xvfb xauth xdotool xclip x11-utils imagemagick chromium fonts-liberation \
+                   curl openssl ca-certificates
 SUDO            := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FRONTEND_SRC    := $(shell find frontend/src frontend/wailsjs -type f 2>/dev/null) frontend/index.html \
                    frontend/vite.config.ts frontend/tsconfig.json frontend/package-lock.json
@@ -77,7 +78,7 @@ desktop-run: desktop-build
 
 e2e-browser: desktop-deps frontend-build
 	@mkdir -p test-results
-	AEGIS_E2E_BROWSER=1 CHROMIUM=$(CHROMIUM) $(GO) test -count=1 -run '^TestBrowserE2E$$' -v .
+	AEGIS_E2E_BROWSER=1 CHROMIUM=$(CHROMIUM) xvfb-run -a $(GO) test -count=1 -run '^TestBrowser' -v .
 
 e2e-desktop: desktop-build
 	@mkdir -p test-results

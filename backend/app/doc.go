@@ -1,6 +1,6 @@
 // Package app is the Wails façade of the Aegis IAM desktop app: small
 // services bound to the frontend (AppService, PolicyService,
-// SettingsService, ProfilesService, HistoryService) whose methods return a
+// ValidateService, SettingsService, ProfilesService, HistoryService) whose methods return a
 // DTO with json tags and an error. They translate between the frontend's
 // vocabulary and the backend packages; they hold no domain logic.
 //

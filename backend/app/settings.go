@@ -18,6 +18,17 @@ type Settings struct {
 	BedrockRegion  string      `json:"bedrockRegion"`
 	MCPServers     []MCPServer `json:"mcpServers"`
 	Window         WindowState `json:"window"`
+
+	// ModelProvider selects the model: "bedrock" (the default when a
+	// Bedrock model ID is set) or "openai" for an OpenAI-compatible
+	// endpoint at OpenAIBaseURL (Ollama's when empty) serving OpenAIModel.
+	ModelProvider string `json:"modelProvider"`
+	OpenAIBaseURL string `json:"openaiBaseUrl"`
+	OpenAIModel   string `json:"openaiModel"`
+
+	// AllowRemediation lets the Audit page apply recommendations to the
+	// account (docs/remediation.md); off by default.
+	AllowRemediation bool `json:"allowRemediation"`
 }
 
 // MCPServer is an external MCP server the auditor may use as a data source.
@@ -104,6 +115,7 @@ func normalise(v Settings) Settings {
 	v.DefaultRegion = strings.TrimSpace(v.DefaultRegion)
 	v.BedrockModelID = strings.TrimSpace(v.BedrockModelID)
 	v.BedrockRegion = strings.TrimSpace(v.BedrockRegion)
+	v.ModelProvider, v.OpenAIBaseURL, v.OpenAIModel = strings.TrimSpace(v.ModelProvider), strings.TrimSpace(v.OpenAIBaseURL), strings.TrimSpace(v.OpenAIModel)
 	servers := make([]MCPServer, len(v.MCPServers))
 	for i, m := range v.MCPServers {
 		m.Name, m.Transport = strings.TrimSpace(m.Name), strings.TrimSpace(m.Transport)
@@ -145,6 +157,7 @@ func validate(v Settings) error {
 	case len(v.BedrockModelID) > 2048:
 		e.add("bedrockModelId", "a model ID is at most 2048 characters")
 	}
+	validateModel(v, e)
 	names := map[string]int{}
 	for i, m := range v.MCPServers {
 		field := func(name string) string { return fmt.Sprintf("mcpServers[%d].%s", i, name) }

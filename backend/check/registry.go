@@ -27,6 +27,12 @@ type Input struct {
 	// "${var.account_id}"). Rules must not judge a value that holds one as if
 	// it were literal (see HasPlaceholder).
 	Placeholders []string
+	// Account holds the account facts of a policy.KindAccount input (nil
+	// otherwise); see Account.
+	Account *Account
+	// Sensitive are the organisation's sensitive resources the run
+	// watches (AEG-EXP-007); none unless the configuration declares some.
+	Sensitive []*SensitiveResource
 
 	compileOnce sync.Once
 	compiled    *eval.Policy
@@ -60,6 +66,18 @@ func (in *Input) Memo(key any, build func() any) any {
 	}
 	in.memo[key] = v
 	return v
+}
+
+// Release drops what the rules memoized and compiled for the input, so a
+// run over many inputs does not keep every input's analyses (evaluation
+// engines, expansions, the compiled policy) alive until it ends. A later
+// Run builds them again. It must not be called while a Run uses the input.
+func (in *Input) Release() {
+	in.memoMu.Lock()
+	in.memo = nil
+	in.memoMu.Unlock()
+	in.compileOnce = sync.Once{}
+	in.compiled, in.compileErr = nil, nil
 }
 
 // HasPlaceholder reports whether s contains one of the input's
@@ -136,7 +154,7 @@ func (p *Pass) ReportSeverity(sev Severity, stmt *policy.Statement, pos policy.P
 		Remediation: remediation,
 		Location:    loc,
 		Exposure:    exp,
-		Fingerprint: fingerprint(p.Input, p.rule.ID, stmt),
+		Fingerprint: fingerprint(p.Input, p.rule.ID, stmt, element),
 	})
 }
 
@@ -191,11 +209,14 @@ type Options struct {
 // findings sorted by position, then severity (worst first), then rule ID.
 func (r *Registry) Run(in *Input, opts Options) []Finding {
 	var out []Finding
+	// One Pass serves every rule in turn (its findings are copied out
+	// after each), rather than one allocation per rule and input.
+	p := &Pass{Input: in}
 	for _, rule := range r.rules {
-		if opts.Disabled[rule.ID] || !rule.AppliesTo(in.Kind) {
+		if opts.Disabled[rule.ID] || !rule.Evaluates(in) {
 			continue
 		}
-		p := &Pass{Input: in, rule: rule}
+		p.rule, p.findings = rule, p.findings[:0]
 		rule.Run(p)
 		if sev, ok := opts.Overrides[rule.ID]; ok {
 			for i := range p.findings {
@@ -212,7 +233,7 @@ func (r *Registry) Run(in *Input, opts Options) []Finding {
 // rule ID and message, so output is deterministic.
 func SortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
+		a, b := &fs[i], &fs[j] // a Finding is too large to copy per comparison
 		if a.Location.File != b.Location.File {
 			return a.Location.File < b.Location.File
 		}

@@ -23,6 +23,9 @@ type Example struct {
 	Policy string
 	// Note says what the example shows; optional.
 	Note string
+	// Sensitive are the sensitive resources the example is run with (for
+	// rules that need them).
+	Sensitive []*SensitiveResource
 }
 
 // Rule is one validator check: its metadata and the function that runs it.
@@ -35,8 +38,13 @@ type Rule struct {
 	Remediation string // the generic fix; findings carry the specific one
 	References  []string
 	Controls    []Control
-	// Kinds restricts the rule to some policy kinds; empty means every kind.
+	// Kinds restricts the rule to some policy kinds; empty means every
+	// policy kind (not policy.KindAccount, which rules must name).
 	Kinds []policy.Kind
+	// Needs, when set, reports whether an input carries the facts the rule
+	// judges (an account rule needs the credential report); on other inputs
+	// the rule neither runs nor counts as evaluated.
+	Needs func(*Input) bool
 	Good  []Example
 	Bad   []Example
 	// Run inspects the pass's policy and reports findings through it.
@@ -46,7 +54,7 @@ type Rule struct {
 // AppliesTo reports whether the rule runs on policies of kind k.
 func (r *Rule) AppliesTo(k policy.Kind) bool {
 	if len(r.Kinds) == 0 {
-		return true
+		return k != policy.KindAccount // account facts are no policy
 	}
 	for _, want := range r.Kinds {
 		if want == k {
@@ -56,13 +64,28 @@ func (r *Rule) AppliesTo(k policy.Kind) bool {
 	return false
 }
 
-var ruleIDPattern = regexp.MustCompile(`^AEG-[A-Z]+-[0-9]{3}$`)
+// Evaluates reports whether the rule runs on in: the kind fits and the
+// input carries what the rule needs.
+func (r *Rule) Evaluates(in *Input) bool {
+	return r.AppliesTo(in.Kind) && (r.Needs == nil || r.Needs(in))
+}
+
+var (
+	ruleIDPattern   = regexp.MustCompile(`^AEG-[A-Z]+-[0-9]{3}$`)
+	customIDPattern = regexp.MustCompile(`^CUSTOM-[A-Z0-9]+(?:-[A-Z0-9]+)*$`)
+)
+
+// Custom reports whether the rule comes from a configuration file (a
+// custom check or a guardrail): its ID is CUSTOM-NAME, and it has no
+// examples of its own.
+func (r *Rule) Custom() bool { return customIDPattern.MatchString(r.ID) }
 
 // validate checks a rule's metadata.
 func (r *Rule) validate() error {
 	var problems []string
-	if !ruleIDPattern.MatchString(r.ID) {
-		problems = append(problems, fmt.Sprintf("ID %q does not match AEG-GROUP-NNN", r.ID))
+	custom := r.Custom()
+	if !custom && !ruleIDPattern.MatchString(r.ID) {
+		problems = append(problems, fmt.Sprintf("ID %q does not match AEG-GROUP-NNN or CUSTOM-NAME", r.ID))
 	}
 	if !r.Category.Valid() {
 		problems = append(problems, fmt.Sprintf("category %q is not in the vocabulary", r.Category))
@@ -78,7 +101,7 @@ func (r *Rule) validate() error {
 	if r.Run == nil {
 		problems = append(problems, "no Run function")
 	}
-	if len(r.Bad) == 0 {
+	if len(r.Bad) == 0 && !custom {
 		problems = append(problems, "no bad example")
 	}
 	if len(problems) > 0 {

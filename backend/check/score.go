@@ -59,10 +59,11 @@ func ComputeScore(findings []Finding) Score {
 	worst := SeverityInfo
 	type contribution struct {
 		p float64
-		f Finding
+		f *Finding
 	}
 	var cs []contribution
-	for _, f := range findings {
+	for i := range findings {
+		f := &findings[i]
 		s.Counts[f.Severity.String()]++
 		if f.Severity > worst {
 			worst = f.Severity

@@ -30,9 +30,24 @@ type Config struct {
 	Disable           []string
 	CustomChecks      []CustomCheck
 	Guardrails        []Guardrail
-	AcceptedRisks     []AcceptedRisk
+	// Sensitive are the organisation's sensitive resources, which
+	// AEG-EXP-007 reports every policy reaching.
+	Sensitive     []*check.SensitiveResource
+	AcceptedRisks []AcceptedRisk
 
-	refs []ref // references to checks and frameworks, for Check
+	refs  []ref         // references to checks, frameworks and controls, for Check
+	rules []*check.Rule // the custom checks and guardrails, compiled
+}
+
+// Rules returns the rules the configuration adds to a run: its custom
+// checks, compiled and type-checked when the file was loaded, and its
+// guardrails, in file order. Add them to the registry with the built-in
+// rules.
+func (c *Config) Rules() []*check.Rule {
+	if c == nil {
+		return nil
+	}
+	return c.rules
 }
 
 // CustomCheck is a check written as a CEL expression over the documented
@@ -44,6 +59,8 @@ type CustomCheck struct {
 	Category    check.Category
 	Description string
 	Remediation string
+	Message     string          // the finding's message; empty: one naming the statement
+	Controls    []check.Control // built-in or custom framework controls the check supports
 	Expression  string
 	// Field is the entry's path (customChecks[N]) and ExpressionPos where
 	// the expression's value starts (for a block scalar, the line of its
@@ -61,9 +78,14 @@ type Guardrail struct {
 	Actions     []string // service:action patterns, or "*"
 	Resources   []string // ARN patterns, or "*"; ["*"] when the file names none
 	Severity    check.Severity
+	Category    check.Category // resource-exposure when the file names none
+	Controls    []check.Control
 	Field       string
 	Pos         Pos
 }
+
+// CheckID is the ID of the guardrail's findings: CUSTOM-GUARDRAIL-NAME.
+func (g Guardrail) CheckID() string { return check.GuardrailID(g.Name) }
 
 // AcceptedRisk suppresses one finding, identified by its check ID and the
 // fingerprint of its statement (stable across reformatting), until the end
@@ -91,6 +113,7 @@ const (
 	refCheck     refKind = iota // an exact check ID
 	refPattern                  // a check ID prefix ending in *
 	refFramework                // a framework ID
+	refControl                  // a framework control, value "framework\x00id"
 )
 
 // ref is a name the file uses that must exist elsewhere.
@@ -116,7 +139,7 @@ var (
 // fields, malformed IDs, unknown severities and categories, bad dates and
 // duplicates.
 func LoadConfig(path string, src []byte) (*Config, error) {
-	d := &decoder{file: path}
+	d := &decoder{file: path, lines: strings.Split(string(src), "\n")}
 	c := &Config{File: path}
 	if root := d.parse(src); root != nil {
 		c.decode(d, root)
@@ -130,7 +153,7 @@ func LoadConfig(path string, src []byte) (*Config, error) {
 
 func (c *Config) decode(d *decoder, root *yaml.Node) {
 	m := d.mapping(root, "", "version", "frameworks", "customFrameworks", "severityOverrides", "disable",
-		"customChecks", "guardrails", "acceptedRisks")
+		"customChecks", "guardrails", "sensitiveResources", "acceptedRisks")
 	if m == nil {
 		return
 	}
@@ -174,9 +197,57 @@ func (c *Config) decode(d *decoder, root *yaml.Node) {
 	if e, ok := m["guardrails"]; ok {
 		c.decodeGuardrails(d, e.value)
 	}
+	if e, ok := m["sensitiveResources"]; ok {
+		c.decodeSensitive(d, e.value)
+	}
 	if e, ok := m["acceptedRisks"]; ok {
 		c.decodeAcceptedRisks(d, e.value)
 	}
+}
+
+// decodeSensitive reads the sensitive resources: a name, the actions that
+// matter and the ARN patterns (Parliament's SENSITIVE_ACCESS).
+func (c *Config) decodeSensitive(d *decoder, n *yaml.Node) {
+	seen := map[string]int{}
+	for i, sn := range d.list(n, "sensitiveResources") {
+		field := fmt.Sprintf("sensitiveResources[%d]", i)
+		m := d.mapping(sn, field, "name", "actions", "resources")
+		if m == nil {
+			continue
+		}
+		before := len(d.errs)
+		name, namePos := d.required(sn, m, field, "name")
+		if line, dup := seen[name]; name != "" {
+			switch {
+			case !guardrailNameRE.MatchString(name):
+				d.errs.add(d.file, namePos, join(field, "name"), "%q is not a sensitive-resource name (lower-case letters, digits and dashes, e.g. prod-customer-data)", name)
+			case dup:
+				d.errs.add(d.file, namePos, join(field, "name"), "sensitive resource %q is declared twice (first at line %d)", name, line)
+			default:
+				seen[name] = namePos.Line
+			}
+		}
+		actions := d.patterns(sn, m, field, "actions", true, actionPatternRE, "an action (service:Action, wildcards allowed) or *")
+		resources := d.patterns(sn, m, field, "resources", true, arnPatternRE, "an ARN (arn:partition:service:region:account:resource, wildcards allowed) or *")
+		if len(d.errs) > before {
+			continue
+		}
+		s, err := check.NewSensitiveResource(name, actions, resources)
+		if err != nil {
+			d.errorf(sn, field, "%v", err)
+			continue
+		}
+		c.Sensitive = append(c.Sensitive, s)
+	}
+}
+
+// SensitiveResources returns the configuration's sensitive resources
+// (nil for no configuration), to be set on each check.Input.
+func (c *Config) SensitiveResources() []*check.SensitiveResource {
+	if c == nil {
+		return nil
+	}
+	return c.Sensitive
 }
 
 // checkID validates the form of a check ID and records it for Check.
@@ -224,7 +295,7 @@ func (c *Config) decodeCustomChecks(d *decoder, n *yaml.Node) {
 	seen := map[string]int{}
 	for i, cn := range d.list(n, "customChecks") {
 		field := fmt.Sprintf("customChecks[%d]", i)
-		m := d.mapping(cn, field, "id", "title", "severity", "category", "description", "remediation", "expression")
+		m := d.mapping(cn, field, "id", "title", "severity", "category", "description", "remediation", "message", "controls", "expression")
 		if m == nil {
 			continue
 		}
@@ -235,6 +306,8 @@ func (c *Config) decodeCustomChecks(d *decoder, n *yaml.Node) {
 		if cc.ID != "" {
 			if !customIDRE.MatchString(cc.ID) {
 				d.errs.add(d.file, idPos, join(field, "id"), "%q is not a custom check ID (CUSTOM- then upper-case letters, digits and dashes, e.g. CUSTOM-NO-PUBLIC-SQS)", cc.ID)
+			} else if strings.HasPrefix(cc.ID, check.GuardrailID("")) {
+				d.errs.add(d.file, idPos, join(field, "id"), "%q: IDs starting with %s are the guardrails'", cc.ID, check.GuardrailID(""))
 			} else if line, dup := seen[cc.ID]; dup {
 				d.errs.add(d.file, idPos, join(field, "id"), "custom check %q is declared twice (first at line %d)", cc.ID, line)
 			} else {
@@ -248,21 +321,24 @@ func (c *Config) decodeCustomChecks(d *decoder, n *yaml.Node) {
 			d.errorf(cn, join(field, "severity"), "required field is missing")
 		}
 		if cat, pos := d.required(cn, m, field, "category"); cat != "" {
-			cc.Category = check.Category(cat)
-			if !cc.Category.Valid() {
-				names := make([]string, len(check.Categories))
-				for i, k := range check.Categories {
-					names[i] = string(k)
-				}
-				d.errs.add(d.file, pos, join(field, "category"), "unknown category %q (want one of %s)", cat, strings.Join(names, ", "))
-			}
+			cc.Category, _ = d.category(cat, pos, join(field, "category"))
 		}
 		cc.Description, _ = d.required(cn, m, field, "description")
 		cc.Remediation, _ = d.required(cn, m, field, "remediation")
+		cc.Message, _ = d.field(m, field, "message")
+		cc.Controls = d.controls(m, field)
 		cc.Expression, cc.ExpressionPos = d.required(cn, m, field, "expression")
-		if len(d.errs) == before {
-			c.CustomChecks = append(c.CustomChecks, cc)
+		if len(d.errs) > before {
+			continue
 		}
+		rule, err := check.NewCustomRule(check.CustomCheck{ID: cc.ID, Title: cc.Title, Description: cc.Description, Remediation: cc.Remediation,
+			Message: cc.Message, Severity: cc.Severity, Category: cc.Category, Controls: cc.Controls, Expression: cc.Expression})
+		if err != nil {
+			d.expressionErrors(m["expression"].value, join(field, "expression"), err)
+			continue
+		}
+		c.CustomChecks = append(c.CustomChecks, cc)
+		c.rules = append(c.rules, rule)
 	}
 }
 
@@ -270,12 +346,12 @@ func (c *Config) decodeGuardrails(d *decoder, n *yaml.Node) {
 	seen := map[string]int{}
 	for i, gn := range d.list(n, "guardrails") {
 		field := fmt.Sprintf("guardrails[%d]", i)
-		m := d.mapping(gn, field, "name", "description", "actions", "resources", "severity")
+		m := d.mapping(gn, field, "name", "description", "actions", "resources", "severity", "category", "controls")
 		if m == nil {
 			continue
 		}
 		before := len(d.errs)
-		g := Guardrail{Field: field, Pos: posOf(gn), Severity: check.SeverityHigh}
+		g := Guardrail{Field: field, Pos: posOf(gn), Severity: check.SeverityHigh, Category: check.CategoryResourceExposure}
 		var namePos Pos
 		g.Name, namePos = d.required(gn, m, field, "name")
 		if line, dup := seen[g.Name]; g.Name != "" {
@@ -297,10 +373,74 @@ func (c *Config) decodeGuardrails(d *decoder, n *yaml.Node) {
 		if e, ok := m["severity"]; ok {
 			g.Severity, _ = d.severity(e.value, join(field, "severity"))
 		}
-		if len(d.errs) == before {
-			c.Guardrails = append(c.Guardrails, g)
+		if cat, pos := d.field(m, field, "category"); cat != "" {
+			g.Category, _ = d.category(cat, pos, join(field, "category"))
 		}
+		g.Controls = d.controls(m, field)
+		if len(d.errs) > before {
+			continue
+		}
+		rule, err := check.NewGuardrailRule(check.Guardrail{ID: g.CheckID(), Name: g.Name, Description: g.Description, Actions: g.Actions,
+			Resources: g.Resources, Severity: g.Severity, Category: g.Category, Controls: g.Controls})
+		if err != nil {
+			d.errorf(gn, field, "%v", err)
+			continue
+		}
+		c.Guardrails = append(c.Guardrails, g)
+		c.rules = append(c.rules, rule)
 	}
+}
+
+// category checks a category name against the vocabulary.
+func (d *decoder) category(name string, pos Pos, field string) (check.Category, bool) {
+	cat := check.Category(name)
+	if !cat.Valid() {
+		names := make([]string, len(check.Categories))
+		for i, k := range check.Categories {
+			names[i] = string(k)
+		}
+		d.errs.add(d.file, pos, field, "unknown category %q (want one of %s)", name, strings.Join(names, ", "))
+		return "", false
+	}
+	return cat, true
+}
+
+// controls reads the optional list of framework controls m["controls"]:
+// mappings {framework: ID, id: control ID}. Config.Check verifies that
+// each exists.
+func (d *decoder) controls(m map[string]entry, parent string) []check.Control {
+	e, ok := m["controls"]
+	if !ok {
+		return nil
+	}
+	field := join(parent, "controls")
+	var out []check.Control
+	seen := map[check.Control]int{}
+	for i, n := range d.list(e.value, field) {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		cm := d.mapping(n, f, "framework", "id")
+		if cm == nil {
+			continue
+		}
+		fw, fwPos := d.required(n, cm, f, "framework")
+		id, _ := d.required(n, cm, f, "id")
+		if fw == "" || id == "" {
+			continue
+		}
+		if !frameworkIDRE.MatchString(fw) {
+			d.errs.add(d.file, fwPos, join(f, "framework"), "%q is not a framework ID", fw)
+			continue
+		}
+		ctl := check.Control{Framework: fw, ID: id}
+		if line, dup := seen[ctl]; dup {
+			d.errorf(n, f, "control %s %s is listed twice (first at line %d)", fw, id, line)
+			continue
+		}
+		seen[ctl] = n.Line
+		out = append(out, ctl)
+		d.refs = append(d.refs, ref{refControl, fw + "\x00" + id, posOf(n), f})
+	}
+	return out
 }
 
 // patterns reads a non-empty list of strings that must each match re.
@@ -388,6 +528,9 @@ func (c *Config) Check(reg *check.Registry, cat *Catalog) error {
 	for _, cc := range c.CustomChecks {
 		known[cc.ID] = true
 	}
+	for _, g := range c.Guardrails {
+		known[g.CheckID()] = true
+	}
 	ids := sorted(keys(known))
 	own := map[string]string{} // framework ID, alias or edition → the custom framework claiming it
 	for _, f := range c.CustomFrameworks {
@@ -400,7 +543,7 @@ func (c *Config) Check(reg *check.Registry, cat *Catalog) error {
 			if cat == nil {
 				continue
 			}
-			if prev, taken := cat.byID[id]; taken {
+			if prev, taken := cat.byID[id]; taken && prev != f { // cat may already be extended with f
 				errs.add(c.File, f.pos, f.field, "framework ID %q is already used by the built-in %s", id, prev.ID)
 			}
 		}
@@ -427,6 +570,16 @@ func (c *Config) Check(reg *check.Registry, cat *Catalog) error {
 			}
 			if _, ok := cat.byID[r.value]; !ok {
 				errs.add(c.File, r.pos, r.field, "unknown framework %q (want one of %s)", r.value, strings.Join(frameworkIDs(cat, c), ", "))
+			}
+		case refControl:
+			fw, id, _ := strings.Cut(r.value, "\x00")
+			if cat == nil {
+				continue
+			}
+			if _, ok := cat.byID[fw]; !ok {
+				errs.add(c.File, r.pos, r.field, "unknown framework %q (want one of %s)", fw, strings.Join(frameworkIDs(cat, c), ", "))
+			} else if _, ok := cat.resolve(check.Control{Framework: fw, ID: id}); !ok {
+				errs.add(c.File, r.pos, r.field, "framework %s has no control %q", fw, id)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package compliance
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,21 +79,34 @@ func TestLoadConfigDocExample(t *testing.T) {
 		ID: "CUSTOM-NO-PUBLIC-SQS", Title: "SQS queue policy open to everyone", Severity: check.SeverityCritical,
 		Category: check.CategoryResourceExposure, Description: "A queue policy allows any principal to use the queue.",
 		Remediation: "Name the accounts or roles that may use the queue in Principal, or add an aws:PrincipalOrgID condition.",
+		Message:     "The queue policy lets anyone use the queue.",
+		Controls:    []check.Control{{Framework: "pci-dss-4.0", ID: "1.3.1"}},
 		Expression:  `statement.effect == "Allow" && statement.actions.exists(a, a.startsWith("sqs:")) && statement.principals.exists(p, p == "*")`,
 		Field:       "customChecks[0]",
 	}
-	if diff := cmp.Diff([]CustomCheck{wantCheck}, cfg.CustomChecks, cmpopts.IgnoreFields(CustomCheck{}, "ExpressionPos")); diff != "" {
-		t.Errorf("CustomChecks (-want +got):\n%s", diff)
+	if len(cfg.CustomChecks) != 2 {
+		t.Fatalf("CustomChecks = %d, want 2", len(cfg.CustomChecks))
+	}
+	if diff := cmp.Diff(wantCheck, cfg.CustomChecks[0], cmpopts.IgnoreFields(CustomCheck{}, "ExpressionPos")); diff != "" {
+		t.Errorf("CustomChecks[0] (-want +got):\n%s", diff)
 	}
 	if p := cfg.CustomChecks[0].ExpressionPos; p.Line == 0 {
 		t.Errorf("expression position not recorded: %+v", p)
 	}
+	var ruleIDs []string
+	for _, r := range cfg.Rules() {
+		ruleIDs = append(ruleIDs, r.ID)
+	}
+	wantRules := []string{"CUSTOM-NO-PUBLIC-SQS", "CUSTOM-NO-IAM-WRITE-WITHOUT-MFA", "CUSTOM-GUARDRAIL-NO-TRAIL-TAMPERING", "CUSTOM-GUARDRAIL-NO-PROD-DATA-DELETION"}
+	if diff := cmp.Diff(wantRules, ruleIDs); diff != "" {
+		t.Errorf("Rules (-want +got):\n%s", diff)
+	}
 	wantGuards := []Guardrail{
 		{Name: "no-trail-tampering", Description: "Nobody outside the security account stops or deletes CloudTrail.",
 			Actions: []string{"cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail"}, Resources: []string{"*"},
-			Severity: check.SeverityCritical, Field: "guardrails[0]"},
+			Severity: check.SeverityCritical, Category: check.CategoryResourceExposure, Field: "guardrails[0]"},
 		{Name: "no-prod-data-deletion", Actions: []string{"s3:DeleteObject*", "s3:DeleteBucket"},
-			Resources: []string{"arn:aws:s3:::acme-prod-*", "arn:aws:s3:::acme-prod-*/*"}, Severity: check.SeverityHigh, Field: "guardrails[1]"},
+			Resources: []string{"arn:aws:s3:::acme-prod-*", "arn:aws:s3:::acme-prod-*/*"}, Severity: check.SeverityHigh, Category: check.CategoryResourceExposure, Field: "guardrails[1]"},
 	}
 	if diff := cmp.Diff(wantGuards, cfg.Guardrails, cmpopts.IgnoreFields(Guardrail{}, "Pos")); diff != "" {
 		t.Errorf("Guardrails (-want +got):\n%s", diff)
@@ -373,12 +387,16 @@ func FuzzLoadConfig(f *testing.F) {
 			if !errors.As(err, &list) || len(list) == 0 {
 				t.Fatalf("error %v is not a non-empty ErrorList", err)
 			}
+			lines := strings.Count(string(src), "\n") + strings.Count(string(src), "\r") + 1 // YAML breaks lines at either
 			for _, e := range list {
-				if e.File != "f.yaml" || e.Pos.Line == 0 && !strings.HasPrefix(e.Msg, "invalid YAML") {
+				if e.File != "f.yaml" || e.Pos.Line == 0 && !strings.HasPrefix(e.Msg, "invalid YAML") || e.Pos.Line > lines {
 					t.Fatalf("error %v is not positioned in the file", e)
 				}
 			}
 			return
+		}
+		if got, want := len(cfg.Rules()), len(cfg.CustomChecks)+len(cfg.Guardrails); got != want {
+			t.Fatalf("%d rules for %d custom checks and guardrails", got, want)
 		}
 		for _, r := range cfg.AcceptedRisks {
 			if r.Expires.IsZero() || r.Check == "" {
@@ -392,4 +410,97 @@ func FuzzLoadConfig(f *testing.F) {
 		}
 		_ = cfg.Check(nil, nil)
 	})
+}
+
+// TestConfigCheckControls checks that the controls custom checks and
+// guardrails map to must exist in the catalogue (or the file's own
+// frameworks).
+func TestConfigCheckControls(t *testing.T) {
+	src := `customFrameworks:
+  - id: acme
+    name: Acme
+    version: "1"
+    controls:
+      - {id: A-1, title: t}
+customChecks:
+  - id: CUSTOM-A
+    title: t
+    severity: low
+    category: wildcard
+    description: d
+    remediation: r
+    expression: "false"
+    controls:
+      - {framework: pci-dss-4.0, id: "7.2.1"}
+      - {framework: pci-dss-4.0, id: "99.1"}
+      - {framework: acme, id: A-1}
+guardrails:
+  - name: g
+    actions: [iam:PassRole]
+    controls: [{framework: nist, id: AC-6}]
+`
+	cfg, err := LoadConfig("c.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := builtin(t).Extend(cfg.CustomFrameworks...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cfg.Check(nil, cat)
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) != 2 {
+		t.Fatalf("Check = %v, want 2 errors", err)
+	}
+	for i, want := range []string{`c.yaml:17:9: customChecks[0].controls[1]: framework pci-dss-4.0 has no control "99.1"`, `c.yaml:22:16: guardrails[0].controls[0]: unknown framework "nist"`} {
+		if got := list[i].Error(); !strings.HasPrefix(got, want) {
+			t.Errorf("error %d:\ngot  %s\nwant %s…", i, got, want)
+		}
+	}
+}
+
+// TestLoadConfigDocBlocks loads every YAML block of docs/config.md, so each
+// documented example — the CEL expressions included — is a valid file.
+func TestLoadConfigDocBlocks(t *testing.T) {
+	src, err := os.ReadFile("../../docs/config.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(src), "```yaml\n")[1:]
+	if len(blocks) < 3 {
+		t.Fatalf("docs/config.md has %d YAML blocks, want at least 3", len(blocks))
+	}
+	for i, b := range blocks {
+		block, _, _ := strings.Cut(b, "```")
+		if _, err := LoadConfig(fmt.Sprintf("docs/config.md block %d", i+1), []byte(block)); err != nil {
+			t.Errorf("documented block %d does not load:\n%v\n%s", i+1, err, block)
+		}
+	}
+}
+
+// TestLoadConfigSensitive checks that declared sensitive resources are
+// compiled for AEG-EXP-007, in file order.
+func TestLoadConfigSensitive(t *testing.T) {
+	cfg, err := LoadConfig("s.yaml", []byte(`sensitiveResources:
+  - name: prod-data
+    actions: ["s3:GetObject*"]
+    resources: ["arn:aws:s3:::acme-prod-data/*"]
+  - name: org-trail
+    actions: [cloudtrail:StopLogging, cloudtrail:DeleteTrail]
+    resources: ["*"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range cfg.SensitiveResources() {
+		got = append(got, s.String()+" "+strings.Join(s.Actions, ","))
+	}
+	want := []string{"prod-data (arn:aws:s3:::acme-prod-data/*) s3:GetObject*", "org-trail (*) cloudtrail:StopLogging,cloudtrail:DeleteTrail"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("SensitiveResources (-want +got):\n%s", diff)
+	}
+	if (*Config)(nil).SensitiveResources() != nil {
+		t.Error("a nil configuration declares sensitive resources")
+	}
 }

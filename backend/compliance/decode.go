@@ -17,9 +17,10 @@ import (
 // position and field path of the offending node. Reading stops at nothing:
 // every problem in the file is collected.
 type decoder struct {
-	file string
-	errs ErrorList
-	refs []ref // check and framework names met, for Config.Check
+	file  string
+	lines []string // the source, for positions inside multi-line scalars
+	errs  ErrorList
+	refs  []ref // check and framework names met, for Config.Check
 }
 
 // yamlErrorRE splits the line number out of go-yaml's syntax errors.

@@ -2,7 +2,6 @@ package compliance
 
 import (
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/aegis-iam/aegis/backend/check"
@@ -133,12 +132,14 @@ type mappingIndex struct {
 	byDef    map[*Control][]string // control definition → rules declaring it
 	ids      []string              // every check ID known to the run, sorted
 	ran      map[string]bool
-	findings map[string][]check.Finding
-	memo     map[*Control][]string // definition → mapped check IDs, shared by edition views
+	findings map[string][]FindingRef // check ID → its findings, in report order
+	memo     map[*Control][]string   // definition → mapped check IDs, shared by edition views
+	failed   map[string]failed       // failing check IDs, space-separated → their findings
+	sorted   []FindingRef            // every finding, in report order (compareRefs)
 }
 
 func newMappingIndex(cat *Catalog, reg *check.Registry, ran map[string]bool, findings []check.Finding) *mappingIndex {
-	idx := &mappingIndex{byDef: map[*Control][]string{}, ran: ran, findings: map[string][]check.Finding{}, memo: map[*Control][]string{}}
+	idx := &mappingIndex{byDef: map[*Control][]string{}, ran: ran, findings: map[string][]FindingRef{}, memo: map[*Control][]string{}, failed: map[string]failed{}}
 	var ids []string
 	if reg != nil {
 		for _, r := range reg.Rules() {
@@ -155,9 +156,25 @@ func newMappingIndex(cat *Catalog, reg *check.Registry, ran map[string]bool, fin
 			ids = append(ids, id)
 		}
 	}
-	for _, f := range findings {
-		ids = append(ids, f.RuleID)
-		idx.findings[f.RuleID] = append(idx.findings[f.RuleID], f)
+	// Sorted once here, each check's findings are in report order, so a
+	// control mapped to one check (most of them) needs no sort of its own.
+	// The references are sorted rather than the findings, which are many
+	// times their size, and each check's list is allocated once.
+	refs := make([]FindingRef, len(findings))
+	perCheck := map[string]int{}
+	for i := range findings {
+		refs[i] = refOf(&findings[i])
+		perCheck[refs[i].RuleID]++
+	}
+	slices.SortStableFunc(refs, compareRefs)
+	idx.sorted = refs
+	for _, ref := range refs {
+		fs, ok := idx.findings[ref.RuleID]
+		if !ok {
+			ids = append(ids, ref.RuleID)
+			fs = make([]FindingRef, 0, perCheck[ref.RuleID])
+		}
+		idx.findings[ref.RuleID] = append(fs, ref)
 	}
 	slices.Sort(ids)
 	idx.ids = slices.Compact(ids)
@@ -199,21 +216,18 @@ func (idx *mappingIndex) evaluate(c *Control) ControlResult {
 		cr.Status = StatusManual
 		return cr
 	}
-	var worst check.Severity
 	for _, id := range cr.Checks {
 		if idx.ran[id] || len(idx.findings[id]) > 0 {
 			cr.Ran = append(cr.Ran, id)
 		}
-		for _, f := range idx.findings[id] {
-			cr.Findings = append(cr.Findings, FindingRef{RuleID: f.RuleID, Severity: f.Severity, Fingerprint: f.Fingerprint, Location: f.Location})
-			worst = max(worst, f.Severity)
-		}
 	}
+	f := idx.failures(cr.Checks)
 	switch {
-	case len(cr.Findings) > 0:
+	case len(f.refs) > 0:
 		cr.Status = StatusFail
+		cr.Findings = f.refs
+		worst := f.worst
 		cr.Worst = &worst
-		sort.SliceStable(cr.Findings, func(i, j int) bool { return findingRefLess(cr.Findings[i], cr.Findings[j]) })
 	case len(cr.Ran) > 0:
 		cr.Status = StatusPass
 	default:
@@ -222,21 +236,72 @@ func (idx *mappingIndex) evaluate(c *Control) ControlResult {
 	return cr
 }
 
-// findingRefLess orders finding references by place, then worst first, then
+// failed is what a control's checks reported: their findings in report
+// order and the worst severity among them.
+type failed struct {
+	refs  []FindingRef
+	worst check.Severity
+}
+
+// failures returns the findings of the checks ids. The lists are shared,
+// never copied per control: frameworks map thousands of controls to the
+// same few checks, each with up to tens of thousands of findings on a large
+// input. A control with one failing check shares that check's list.
+func (idx *mappingIndex) failures(ids []string) failed {
+	var failing []string
+	total := 0
+	for _, id := range ids {
+		if n := len(idx.findings[id]); n > 0 {
+			failing = append(failing, id)
+			total += n
+		}
+	}
+	if len(failing) == 0 {
+		return failed{}
+	}
+	key := strings.Join(failing, " ")
+	if f, ok := idx.failed[key]; ok {
+		return f
+	}
+	var f failed
+	if len(failing) == 1 {
+		f.refs = idx.findings[failing[0]]
+	} else {
+		// The run's references are in order already: picking those of
+		// the failing checks keeps it, without a sort of the union.
+		f.refs = make([]FindingRef, 0, total) // one allocation, not one per doubling
+		for _, r := range idx.sorted {
+			if slices.Contains(failing, r.RuleID) {
+				f.refs = append(f.refs, r)
+			}
+		}
+	}
+	for _, r := range f.refs {
+		f.worst = max(f.worst, r.Severity)
+	}
+	idx.failed[key] = f
+	return f
+}
+
+func refOf(f *check.Finding) FindingRef {
+	return FindingRef{RuleID: f.RuleID, Severity: f.Severity, Fingerprint: f.Fingerprint, Location: f.Location}
+}
+
+// compareRefs orders finding references by place, then worst first, then
 // rule ID and fingerprint.
-func findingRefLess(a, b FindingRef) bool {
+func compareRefs(a, b FindingRef) int {
 	la, lb := a.Location, b.Location
 	switch {
 	case la.File != lb.File:
-		return la.File < lb.File
+		return strings.Compare(la.File, lb.File)
 	case la.Policy != lb.Policy:
-		return la.Policy < lb.Policy
+		return strings.Compare(la.Policy, lb.Policy)
 	case la.Offset != lb.Offset:
-		return la.Offset < lb.Offset
+		return la.Offset - lb.Offset
 	case a.Severity != b.Severity:
-		return a.Severity > b.Severity
+		return int(b.Severity) - int(a.Severity)
 	case a.RuleID != b.RuleID:
-		return a.RuleID < b.RuleID
+		return strings.Compare(a.RuleID, b.RuleID)
 	}
-	return a.Fingerprint < b.Fingerprint
+	return strings.Compare(a.Fingerprint, b.Fingerprint)
 }

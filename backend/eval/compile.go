@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aegis-iam/aegis/backend/policy"
@@ -104,32 +105,26 @@ type actionMatcher struct {
 	patterns []string // as written, for containment
 }
 
-// actPattern is one lower-cased action pattern.
+// actPattern is one action pattern, matched case-insensitively.
 type actPattern struct {
-	svc     string // literal service part, "" when it has wildcards
-	text    string
-	literal bool
+	svc string // lower-case literal service part, "" when it has wildcards
+	policy.Pattern
 }
 
-func (p *actPattern) match(action string) bool {
-	if p.literal {
-		return strings.EqualFold(p.text, action)
-	}
-	return globFold(p.text, action)
-}
+func (p *actPattern) match(action string) bool { return p.Match(action) }
 
 const smallActionList = 8
 
 func compileActions(patterns []string) actionMatcher {
 	m := actionMatcher{patterns: patterns, none: len(patterns) == 0}
-	var lit []actPattern
+	lit := make([]actPattern, 0, len(patterns))
 	for _, p := range patterns {
 		lp := strings.ToLower(p)
 		if lp == "*" {
 			m.all = true
 			continue
 		}
-		ap := actPattern{text: lp, literal: !strings.ContainsAny(lp, "*?")}
+		ap := actPattern{Pattern: policy.CompilePattern(lp, true)}
 		svc, _, ok := strings.Cut(lp, ":")
 		if !ok || strings.ContainsAny(svc, "*?") {
 			m.wildSvc = append(m.wildSvc, ap)
@@ -142,9 +137,16 @@ func compileActions(patterns []string) actionMatcher {
 		m.small = lit
 		return m
 	}
+	// Each service's patterns are a run of lit, in their written order.
+	slices.SortStableFunc(lit, func(a, b actPattern) int { return strings.Compare(a.svc, b.svc) })
 	m.bySvc = make(map[string][]actPattern)
-	for _, ap := range lit {
-		m.bySvc[ap.svc] = append(m.bySvc[ap.svc], ap)
+	for start := 0; start < len(lit); {
+		end := start + 1
+		for end < len(lit) && lit[end].svc == lit[start].svc {
+			end++
+		}
+		m.bySvc[lit[start].svc] = lit[start:end:end]
+		start = end
 	}
 	return m
 }
@@ -181,42 +183,6 @@ func (m *actionMatcher) match(action, service string) bool {
 		}
 	}
 	return false
-}
-
-// globFold is policy.Glob with s compared case-insensitively against a
-// lower-case pattern.
-func globFold(pattern, s string) bool {
-	px, sx := 0, 0
-	starPx, starSx := -1, -1
-	for sx < len(s) {
-		if px < len(pattern) {
-			switch c := pattern[px]; c {
-			case '*':
-				starPx, starSx = px, sx
-				px++
-				continue
-			case '?':
-				px++
-				sx += runeLen(s[sx:])
-				continue
-			default:
-				if lower(s[sx]) == c {
-					px++
-					sx++
-					continue
-				}
-			}
-		}
-		if starPx < 0 {
-			return false
-		}
-		starSx++
-		px, sx = starPx+1, starSx
-	}
-	for px < len(pattern) && pattern[px] == '*' {
-		px++
-	}
-	return px == len(pattern)
 }
 
 // resMatcher matches a resource ARN against one Resource pattern. ARNs are

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -48,6 +49,27 @@ type Containment struct {
 	// Reasons explain a PossiblyNewAccess verdict, one per NEW statement
 	// and cause, sorted.
 	Reasons []string
+}
+
+// MarshalJSON writes the documented JSON form (docs/diff.md):
+// {"verdict", "counterexample", "grantedBy": {"policy", "statement", "sid"},
+// "reasons"}.
+func (c *Containment) MarshalJSON() ([]byte, error) {
+	type granted struct {
+		Policy    string `json:"policy"`
+		Statement int    `json:"statement"`
+		Sid       string `json:"sid,omitempty"`
+	}
+	out := struct {
+		Verdict        Verdict  `json:"verdict"`
+		Counterexample *Request `json:"counterexample,omitempty"`
+		GrantedBy      *granted `json:"grantedBy,omitempty"`
+		Reasons        []string `json:"reasons,omitempty"`
+	}{Verdict: c.Verdict, Counterexample: c.Counterexample, Reasons: c.Reasons}
+	if g := c.Granted; g != nil {
+		out.GrantedBy = &granted{Policy: g.Policy, Statement: g.Statement, Sid: g.Sid}
+	}
+	return json.Marshal(out)
 }
 
 // counterexamplePrincipal is the caller of counterexample requests: the

@@ -331,7 +331,7 @@ type prepared struct {
 	ctx         *Context
 	mode        Mode
 	trustPolicy bool // an sts:AssumeRole* request on a role
-	keyPolicy   bool // a KMS request
+	keyPolicy   bool // a KMS request on a key
 	hasBoundary bool // the caller has a permissions boundary
 }
 
@@ -371,7 +371,9 @@ func prepare(req *Request, mode Mode, p *prepared, ctx *Context, cc *callerCache
 		p.trustPolicy = hasPrefixFold(name, "AssumeRole") || strings.EqualFold(name, "TagSession") ||
 			strings.EqualFold(name, "SetSourceIdentity") || strings.EqualFold(name, "SetContext")
 	}
-	p.keyPolicy = strings.EqualFold(svc, "kms")
+	// Only a key has a key policy: CreateKey, List* and aliases ("alias/…")
+	// are governed by IAM policies alone.
+	p.keyPolicy = strings.EqualFold(svc, "kms") && strings.Contains(req.Resource, ":key/")
 	return nil
 }
 

@@ -24,6 +24,11 @@ const (
 	tokTail = 0x03
 	// tokAny is a literal '*' in a format ("cert:*"): any run, maybe empty.
 	tokAny = 0x04
+	// tokSegment matches one or more characters other than '/': the last
+	// variable of a format, after a '/', named "...Id" — one path segment
+	// that may contain ':' (Bedrock model IDs such as
+	// "anthropic.claude-3-5-sonnet-20240620-v1:0").
+	tokSegment = 0x05
 )
 
 // compileARNFormat compiles an ARN format such as
@@ -46,6 +51,8 @@ func compileARNFormat(f string) arnMatcher {
 			switch {
 			case last && i > 0 && f[i-1] == '/' && (strings.HasSuffix(name, "Name") || strings.HasSuffix(name, "Path")):
 				b.WriteByte(tokTail)
+			case last && i > 0 && f[i-1] == '/' && (strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "ID")):
+				b.WriteByte(tokSegment)
 			case (strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "ID")) && i > 0 && f[i-1] == '/',
 				last && colons == 5 && f[i-1] == ':':
 				b.WriteByte(tokName)
@@ -73,7 +80,8 @@ func compileARNFormat(f string) arnMatcher {
 // variable such as ${LogGroupName} matches one or more characters of one
 // ARN field (no ':'); path-segment identifiers ("/${RestApiId}") and
 // whole-resource names (${BucketName}) exclude '/' too; a "...Name" or "...Path" variable ending
-// the format after a '/' (an S3 object key) may contain ':'. Matching is
+// the format after a '/' (an S3 object key) may contain ':', and so may an
+// "...Id" ending it (one path segment: a Bedrock model ID has a ':'). Matching is
 // case-sensitive, like IAM's resource matching.
 func (rt *ResourceType) MatchARN(arn string) bool {
 	for _, m := range rt.matchers {
@@ -104,23 +112,38 @@ func (db *DB) ResourceTypesFor(a *Action, arn string) []ActionResource {
 func (m arnMatcher) match(s string) bool {
 	n, k := len(s), len(m)
 	width := k + 1
-	seen := make([]bool, (n+1)*width*2)
+	// The visited set is a bit set, on the stack for the usual sizes (an
+	// ARN and a format of up to ~90 characters each): the rules match
+	// hundreds of thousands of pairs per run, so allocating here dominated.
+	// Zeroing is per call, so short pairs take a smaller buffer.
+	var seen []uint64
+	switch words := ((n+1)*width*2 + 63) / 64; {
+	case words <= 64:
+		var small [64]uint64
+		seen = small[:]
+	case words <= 256:
+		var seenBuf [256]uint64
+		seen = seenBuf[:]
+	default:
+		seen = make([]uint64, words)
+	}
 	type state struct {
 		i, j int
 		v    bool
 	}
-	stack := []state{{0, 0, false}}
+	var stackBuf [128]state // the search rarely holds more; zeroing is per call
+	stack := append(stackBuf[:0], state{0, 0, false})
 	push := func(i, j int, v bool) {
 		idx := (i*width + j) * 2
 		if v {
 			idx++
 		}
-		if !seen[idx] {
-			seen[idx] = true
+		if seen[idx/64]&(1<<(idx%64)) == 0 {
+			seen[idx/64] |= 1 << (idx % 64)
 			stack = append(stack, state{i, j, v})
 		}
 	}
-	seen[0] = true
+	seen[0] = 1
 	for len(stack) > 0 {
 		st := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -151,7 +174,7 @@ func (m arnMatcher) match(s string) bool {
 			nj, nv, cls = j, true, m[j]
 		case j == k:
 			continue // format exhausted
-		case m[j] == tokField || m[j] == tokName || m[j] == tokTail:
+		case m[j] == tokField || m[j] == tokName || m[j] == tokTail || m[j] == tokSegment:
 			nj, nv, cls = j, true, m[j]
 		case m[j] == tokAny:
 			nj, nv, cls = j, false, tokAny
@@ -180,6 +203,8 @@ func classAccepts(cls, c byte) bool {
 		return c != ':'
 	case tokName:
 		return c != ':' && c != '/'
+	case tokSegment:
+		return c != '/'
 	case tokTail, tokAny:
 		return true
 	}

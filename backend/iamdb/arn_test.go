@@ -41,6 +41,9 @@ func TestMatchARN(t *testing.T) {
 		{"secret name with slashes", "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db/password-AbCdEf", []string{"Secret"}},
 		{"queue", "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:jobs", []string{"queue"}},
 		{"dms literal star format", "dms:DeleteCertificate", "arn:aws:dms:us-east-1:123456789012:cert:ABC", []string{"Certificate"}},
+		{"bedrock model id with colon", "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0", []string{"foundation-model"}},
+		{"bedrock inference profile with colon", "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0", []string{"inference-profile"}},
+		{"ec2 instance is one segment", "ec2:StartInstances", "arn:aws:ec2:us-east-1:123456789012:instance/i-1/x", nil},
 		{"wildcard-only action", "dms:DescribeCertificates", "arn:aws:dms:us-east-1:123456789012:cert:ABC", nil},
 	}
 	for _, tt := range tests {

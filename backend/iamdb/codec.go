@@ -320,23 +320,30 @@ func decodeRaw(raw string) (Data, error) {
 		return Data{}, fmt.Errorf("%w: format version %d, want %d", ErrCorrupt, v, snapshotVersion)
 	}
 	n := d.count()
-	lens := make([]int, n)
-	total := 0
-	for i := range lens {
-		lens[i] = int(d.small(uint64(len(raw)), "string length"))
-		total += lens[i]
+	// Two passes over the lengths (the strings follow them): the first
+	// finds where the strings start, the second slices them, so no list
+	// of lengths is allocated.
+	lensAt, total := d.pos, 0
+	for range n {
+		total += int(d.small(uint64(len(raw)), "string length"))
+		if total > len(raw) {
+			d.fail("string table exceeds input")
+		}
+		if d.err != nil {
+			return Data{}, d.err
+		}
 	}
-	if d.err == nil && total > len(raw)-d.pos {
+	if total > len(raw)-d.pos {
 		d.fail("string table of %d bytes exceeds input", total)
-	}
-	if d.err != nil {
 		return Data{}, d.err
 	}
 	blob := raw[d.pos : d.pos+total]
 	d.pos += total
 	d.table = make([]string, n)
+	lengths := &decoder{buf: raw, pos: lensAt}
 	off := 0
-	for i, l := range lens {
+	for i := range d.table {
+		l := int(lengths.uint())
 		d.table[i] = blob[off : off+l]
 		off += l
 	}

@@ -187,9 +187,13 @@ func TestOverlayFile(t *testing.T) {
 	if db.Provenance().Source != "servicereference" || db.Stats().Services != 2 {
 		t.Errorf("Open after update = %+v, %+v", db.Provenance(), db.Stats())
 	}
+	var names []string
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("cache dir holds %d files, want only %s", len(entries), OverlayFile)
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{mergedFile, OverlayFile}; !cmp.Equal(names, want) {
+		t.Errorf("cache dir holds %v, want %v", names, want)
 	}
 	if removed, err := RemoveOverlay(dir); !removed || err != nil {
 		t.Errorf("RemoveOverlay = %v, %v", removed, err)
@@ -199,6 +203,9 @@ func TestOverlayFile(t *testing.T) {
 	}
 	if db, _ := Open(dir); db != embeddedDB(t) {
 		t.Error("Open after revert is not the embedded database")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("cache dir holds %d files after revert, want none", len(entries))
 	}
 	if err := os.WriteFile(filepath.Join(dir, OverlayFile), []byte("garbage"), 0o644); err != nil {
 		t.Fatal(err)

@@ -78,7 +78,7 @@ func New(d Data) (*DB, error) {
 		if i > 0 && a.lowerFull == db.lowerNames[i-1] {
 			return nil, fmt.Errorf("duplicate action %s (names differ only in case)", a.FullName())
 		}
-		a.index = i
+		a.index = int32(i)
 		db.lowerNames[i] = a.lowerFull
 		db.byName[a.lowerFull] = a
 	}
@@ -118,21 +118,28 @@ func (db *DB) linkService(s *Service) error {
 	for _, a := range s.Actions {
 		size += len(s.Prefix) + 1 + len(a.Name)
 	}
-	buf := make([]byte, 0, size)
+	// Builders hand their bytes over without the copy string(buf) makes.
+	var lb, fb strings.Builder
+	lb.Grow(size)
+	fb.Grow(size)
 	for _, a := range s.Actions {
 		if !ValidName(a.Name) {
 			return fmt.Errorf("invalid action name %q", a.Name)
 		}
-		buf = appendLower(buf, s.Prefix)
-		buf = append(buf, ':')
-		buf = appendLower(buf, a.Name)
+		for _, part := range [...]string{s.Prefix, ":", a.Name} {
+			fb.WriteString(part) // the full names as written, shared the same way
+			for i := 0; i < len(part); i++ {
+				lb.WriteByte(lowerByte(part[i]))
+			}
+		}
 	}
-	lower := string(buf)
+	lower, full := lb.String(), fb.String()
 	off := 0
 	for _, a := range s.Actions {
 		n := len(s.Prefix) + 1 + len(a.Name)
 		a.Service = s
 		a.lowerFull = lower[off : off+n]
+		a.full = full[off : off+n]
 		off += n
 		for _, r := range a.Resources {
 			if r.Type == nil || r.Type.Service != s {

@@ -13,7 +13,9 @@
 // (see internal/gen and PROVENANCE.json) is embedded in the binary; Embedded
 // decodes it once. Open overlays the result of "aegis data update" (AWS's
 // machine-readable service reference, see package servicereference) when one
-// is present in the cache directory.
+// is present in the cache directory, and keeps the merged result there, keyed
+// by what it was computed from, so later starts decode one snapshot instead
+// of merging two (see merged.go).
 //
 // A *DB is immutable after construction and safe for concurrent use. All
 // name lookups are case-insensitive, as IAM's are. Unknown or retired names

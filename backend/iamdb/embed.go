@@ -1,9 +1,11 @@
 package iamdb
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -43,71 +45,60 @@ const OverlayFile = "servicereference.bin"
 
 // Open returns the embedded database overlaid with the result of
 // "aegis data update" stored in cacheDir (see WriteOverlay), or the
-// embedded database itself when cacheDir holds none (or is ""). The result
-// is read-only and safe for concurrent use. A damaged update file
-// is an error, not silently ignored: "aegis data update --revert" removes it.
+// embedded database itself when cacheDir holds none (or is ""). The merge
+// is cached in cacheDir, so a start decodes one snapshot rather than
+// merging two (see mergedFile). The result is read-only and safe for
+// concurrent use. A damaged update file is an error, not silently ignored:
+// "aegis data update --revert" removes it.
 func Open(cacheDir string) (*DB, error) {
-	base, err := Embedded()
-	if err != nil {
-		return nil, err
-	}
 	if cacheDir == "" {
-		return base, nil
+		return Embedded()
 	}
 	path := filepath.Join(cacheDir, OverlayFile)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return base, nil
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return Embedded()
 	}
-	if err != nil {
-		return nil, fmt.Errorf("opening IAM data update: %w", err)
-	}
-	if len(data) > maxSnapshotSize {
-		return nil, fmt.Errorf("reading IAM data update %s: %w: larger than %d bytes", path, ErrCorrupt, maxSnapshotSize)
-	}
-	update, err := decodeString(string(data))
-	if err != nil {
-		return nil, fmt.Errorf("reading IAM data update %s: %w", path, err)
-	}
-	return Overlay(base, update)
+	return openUpdate(cacheDir, path)
 }
 
 // WriteOverlay stores update (the services read from AWS's service
-// reference) in cacheDir atomically: it writes a temporary file, syncs it
-// and renames it over OverlayFile, so a reader sees the old or the new
-// update, never a partial one.
-func WriteOverlay(cacheDir string, update *DB) (err error) {
-	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
-		return fmt.Errorf("creating cache directory: %w", err)
-	}
-	tmp, err := os.CreateTemp(cacheDir, OverlayFile+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing IAM data update: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := update.Encode(tmp); err != nil {
+// reference) in cacheDir, with its merge over the embedded snapshot for
+// Open to load. Each file is written atomically (a synced temporary file
+// renamed over it), so a reader sees the old or the new update, never a
+// partial one; the merge goes first, so a failure leaves the previous
+// update in force.
+func WriteOverlay(cacheDir string, update *DB) error {
+	var buf bytes.Buffer
+	if err := update.Encode(&buf); err != nil {
 		return err
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("writing IAM data update: %w", err)
+	base, err := Embedded()
+	if err != nil {
+		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing IAM data update: %w", err)
+	merged, err := Overlay(base, update)
+	if err != nil {
+		return err
 	}
-	if err := os.Rename(tmp.Name(), filepath.Join(cacheDir, OverlayFile)); err != nil {
-		return fmt.Errorf("writing IAM data update: %w", err)
+	digest := digestString(buf.String())
+	if err := writeMerged(cacheDir, mergedKey(digest[:]), merged); err != nil {
+		return err
 	}
-	return nil
+	return writeAtomic(cacheDir, OverlayFile, "writing IAM data update", func(w io.Writer) error {
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("writing IAM data update: %w", err)
+		}
+		return nil
+	})
 }
 
-// RemoveOverlay deletes the data update in cacheDir, so Open returns the
-// embedded snapshot again. It reports whether there was one.
+// RemoveOverlay deletes the data update in cacheDir (and its cached
+// merge), so Open returns the embedded snapshot again. It reports whether
+// there was an update.
 func RemoveOverlay(cacheDir string) (bool, error) {
+	if err := os.Remove(filepath.Join(cacheDir, mergedFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("removing IAM data update: %w", err)
+	}
 	err := os.Remove(filepath.Join(cacheDir, OverlayFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil

@@ -43,9 +43,24 @@ func (db *DB) Expand(pattern string) []*Action {
 	return out
 }
 
+// ExpandAll returns the actions any of the patterns match, sorted by
+// lower-case full name, without duplicates.
+func (db *DB) ExpandAll(patterns []string) []*Action {
+	if len(patterns) == 1 {
+		return db.Expand(patterns[0])
+	}
+	return db.selectMatched(patterns, true)
+}
+
 // ExpandNot returns the actions none of the patterns match (the actions a
 // NotAction element with these patterns applies to), sorted.
 func (db *DB) ExpandNot(patterns []string) []*Action {
+	return db.selectMatched(patterns, false)
+}
+
+// selectMatched returns, in database order, the actions that some pattern
+// matches (want true) or that none does (want false).
+func (db *DB) selectMatched(patterns []string, want bool) []*Action {
 	matched := make([]bool, len(db.actions))
 	for _, p := range patterns {
 		for _, a := range db.Expand(p) {
@@ -54,7 +69,7 @@ func (db *DB) ExpandNot(patterns []string) []*Action {
 	}
 	out := []*Action{}
 	for i, a := range db.actions {
-		if !matched[i] {
+		if matched[i] == want {
 			out = append(out, a)
 		}
 	}

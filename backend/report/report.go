@@ -2,8 +2,6 @@ package report
 
 import (
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aegis-iam/aegis/backend/check"
@@ -65,7 +63,7 @@ type Suppressed struct {
 	Finding
 	Owner   string
 	Reason  string
-	Expires time.Time // the last day the acceptance holds (UTC)
+	Expires time.Time // the last day the acceptance holds (UTC); zero for a baseline entry, which does not expire
 }
 
 // Totals sum the run up over the whole input.
@@ -100,30 +98,35 @@ type Note struct {
 // New completes a report from the caller's per-policy results: it scores
 // every policy and the whole input, attaches to each finding the controls
 // of matrix it fails, collects the metadata of the rules involved from reg
-// (findings of checks reg does not hold, such as custom checks, describe
-// themselves), and sorts everything deterministically. Each result's
-// Findings and Suppressed must be set; its Score is computed here.
+// (findings of checks reg does not hold describe themselves), and sorts
+// everything deterministically. Each result's Findings and Suppressed must
+// be set; its Score is computed here.
 func New(tool Tool, at time.Time, results []PolicyResult, reg *check.Registry, matrix compliance.Matrix, notes []Note) *Report {
 	r := &Report{Tool: tool, GeneratedAt: at, Inputs: results, Compliance: matrix, Notes: notes}
-	controls := controlIndex(matrix)
+	total := 0
+	for i := range r.Inputs {
+		total += len(r.Inputs[i].Findings)
+	}
+	controls := controlIndex(matrix, total)
 	rules := map[string]Rule{}
 	files := map[string]bool{}
-	var all []check.Finding
+	// Tens of thousands on a large input: one allocation, of which each
+	// policy's findings are a run.
+	all := make([]check.Finding, 0, total)
 	for i := range r.Inputs {
 		in := &r.Inputs[i]
 		files[in.File] = true
-		active := make([]check.Finding, len(in.Findings))
+		start := len(all)
 		for j := range in.Findings {
 			f := &in.Findings[j]
 			f.Compliance = controls[findingKey(f.RuleID, f.Fingerprint, f.Location)]
-			active[j] = f.Finding
+			all = append(all, f.Finding)
 			addRule(rules, reg, f.Finding)
 		}
 		for j := range in.Suppressed {
 			addRule(rules, reg, in.Suppressed[j].Finding.Finding)
 		}
-		in.Score = check.ComputeScore(active)
-		all = append(all, active...)
+		in.Score = check.ComputeScore(all[start:])
 		r.Totals.Findings += len(in.Findings)
 		r.Totals.Suppressed += len(in.Suppressed)
 		r.Totals.Errors += len(in.Errors)
@@ -162,24 +165,32 @@ func addRule(rules map[string]Rule, reg *check.Registry, f check.Finding) {
 		Description: f.Title, Remediation: f.Remediation}
 }
 
-// findingKey identifies one finding across the matrix and the results.
-func findingKey(ruleID, fingerprint string, loc check.Location) string {
-	return strings.Join([]string{ruleID, fingerprint, loc.File, loc.Policy, strconv.Itoa(loc.Offset), strconv.Itoa(loc.Line), strconv.Itoa(loc.Column)}, "\x00")
+// findingID identifies one finding across the matrix and the results. A
+// comparable struct rather than a joined string: the matrix holds tens of
+// thousands of finding references on a large input.
+type findingID struct {
+	ruleID, fingerprint, file, policy string
+	offset, line, column              int
+}
+
+func findingKey(ruleID, fingerprint string, loc check.Location) findingID {
+	return findingID{ruleID, fingerprint, loc.File, loc.Policy, loc.Offset, loc.Line, loc.Column}
 }
 
 // controlIndex maps each failing finding to the controls it fails, in
-// matrix order.
-func controlIndex(m compliance.Matrix) map[string][]check.Control {
-	idx := map[string][]check.Control{}
+// matrix order. findings, the number of counted findings, bounds its size.
+func controlIndex(m compliance.Matrix, findings int) map[findingID][]check.Control {
+	idx := make(map[findingID][]check.Control, findings)
 	for _, fw := range m.Frameworks {
 		for _, c := range fw.Controls {
 			for _, ref := range c.Findings {
 				k := findingKey(ref.RuleID, ref.Fingerprint, ref.Location)
 				ctl := check.Control{Framework: fw.ID, ID: c.ID}
-				if n := len(idx[k]); n > 0 && idx[k][n-1] == ctl {
+				cur := idx[k]
+				if n := len(cur); n > 0 && cur[n-1] == ctl {
 					continue
 				}
-				idx[k] = append(idx[k], ctl)
+				idx[k] = append(cur, ctl)
 			}
 		}
 	}

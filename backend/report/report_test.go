@@ -181,10 +181,12 @@ func TestWriters(t *testing.T) {
 		{"report.golden.sarif", r, FormatSARIF, Options{}, true},
 		{"report.golden.md", r, FormatMarkdown, Options{}, false},
 		{"report.golden.html", r, FormatHTML, Options{}, false},
+		{"report.golden.codequality.json", r, FormatCodeQuality, Options{}, true},
 		{"empty-table.golden", empty, FormatTable, Options{}, false},
 		{"empty.golden.json", empty, FormatJSON, Options{}, true},
 		{"empty.golden.sarif", empty, FormatSARIF, Options{}, true},
 		{"empty.golden.md", empty, FormatMarkdown, Options{}, false},
+		{"empty.golden.codequality.json", empty, FormatCodeQuality, Options{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

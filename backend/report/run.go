@@ -25,6 +25,8 @@ type Run struct {
 	Frameworks []string
 	// Now decides which acceptances have expired and stamps the report.
 	Now time.Time
+	// Baseline, when set, sets aside the findings it already holds.
+	Baseline *Baseline
 }
 
 // Document is one policy document to validate: the check input — whose
@@ -38,7 +40,7 @@ type Document struct {
 
 // Validate runs the registry over every document with the configuration's
 // options, sets accepted findings aside (an expired acceptance leaves its
-// finding counted and adds a note), computes the compliance matrix over the
+// finding counted and adds a note) and then those the baseline holds, computes the compliance matrix over the
 // counted findings and returns the completed report.
 //
 // The syntax rules report a parsed document's problems as findings; a
@@ -47,22 +49,38 @@ type Document struct {
 // in the result's Errors.
 func (r *Run) Validate(docs []*Document, notes []Note) *Report {
 	opts := r.Config.Options()
+	baseline := r.Baseline.start()
 	var (
 		results = make([]PolicyResult, 0, len(docs))
 		counted []check.Finding
 		ran     = map[string]bool{}
-		kinds   = map[policy.Kind]bool{}
 	)
 	for _, d := range docs {
+		if d.Sensitive == nil {
+			d.Sensitive = r.Config.SensitiveResources() // AEG-EXP-007's
+		}
 		res := PolicyResult{File: d.File, Name: d.Name, Kind: d.Kind, Owner: d.Owner}
 		var found []check.Finding
-		if d.Doc != nil {
-			kinds[d.Kind] = true
+		if d.Doc != nil || d.Account != nil {
+			for _, rule := range r.Registry.Rules() {
+				if !opts.Disabled[rule.ID] && rule.Evaluates(&d.Input) {
+					ran[rule.ID] = true
+				}
+			}
 			found = r.Registry.Run(&d.Input, opts)
+			d.Release() // the findings are all this run keeps of the rules' analyses
 			for _, f := range found {
 				if s, ok := r.accepted(f, &notes); ok {
 					res.Suppressed = append(res.Suppressed, s)
 					continue
+				}
+				// A finding with an acceptance of its own (even an expired
+				// one, which must fail again) is not the baseline's to hide.
+				if _, own := r.Config.Acceptance(f); !own {
+					if s, ok := baseline.take(f); ok {
+						res.Suppressed = append(res.Suppressed, s)
+						continue
+					}
 				}
 				res.Findings = append(res.Findings, Finding{Finding: f})
 				counted = append(counted, f)
@@ -70,18 +88,6 @@ func (r *Run) Validate(docs []*Document, notes []Note) *Report {
 		}
 		res.Errors = uncovered(d.Errors, found)
 		results = append(results, res)
-	}
-	for _, rule := range r.Registry.Rules() {
-		for k := range kinds {
-			if !opts.Disabled[rule.ID] && rule.AppliesTo(k) {
-				ran[rule.ID] = true
-				break
-			}
-		}
-	}
-	if cfg := r.Config; cfg != nil && (len(cfg.CustomChecks) > 0 || len(cfg.Guardrails) > 0) {
-		notes = append(notes, Note{File: cfg.File, Message: fmt.Sprintf(
-			"%d custom checks and %d guardrails are not evaluated by this version", len(cfg.CustomChecks), len(cfg.Guardrails))})
 	}
 	var matrix compliance.Matrix
 	if r.Catalog != nil {

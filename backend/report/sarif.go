@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -185,7 +184,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		for _, s := range in.Suppressed {
 			res := newSARIFResult(s.Finding, index[s.RuleID])
 			res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted",
-				Justification: s.Reason + " (accepted by " + s.Owner + " until " + s.Expires.UTC().Format(time.DateOnly) + ")"}}
+				Justification: s.justification()}}
 			run.Results = append(run.Results, res)
 		}
 		for _, e := range in.Errors {
@@ -207,10 +206,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, note)
 	}
 	run.Invocations = []sarifInvocation{inv}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+	return encodeIndented(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}}, false)
 }
 
 func newSARIFRule(r *Report, rule Rule) sarifRule {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/aegis-iam/aegis/backend/check"
 	"github.com/aegis-iam/aegis/backend/policy"
@@ -130,8 +129,8 @@ func (t *tableWriter) policy(in PolicyResult) {
 		}
 	}
 	for _, s := range in.Suppressed {
-		t.line(4, t.style(ansiDim, fmt.Sprintf("%s  %s  %s  suppressed: accepted by %s until %s (%s)",
-			oneLine(findingWhere(s.Location)), fmt.Sprintf("%-8s", "ACCEPTED"), s.RuleID, oneLine(s.Owner), s.Expires.UTC().Format(time.DateOnly), oneLine(s.Reason))))
+		t.line(4, t.style(ansiDim, fmt.Sprintf("%s  %s  %s  suppressed: %s",
+			oneLine(findingWhere(s.Location)), fmt.Sprintf("%-8s", "ACCEPTED"), s.RuleID, oneLine(s.acceptance()))))
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/aegis-iam/aegis/backend/internal/corpus"
 )
 
 // template200 builds a CloudFormation YAML template of 200 resources as
@@ -80,6 +82,29 @@ func BenchmarkExtractCloudFormation200(b *testing.B) {
 		docs, err := Extract("t.yaml", src, Options{})
 		if err != nil || len(docs) != 200 {
 			b.Fatalf("Extract: %d documents, %v; want 200", len(docs), err)
+		}
+	}
+}
+
+// BenchmarkExtractCorpus reads the 1,594 AWS managed policies as aegis
+// validate reads files: detecting the format and the kind, then parsing.
+func BenchmarkExtractCorpus(b *testing.B) {
+	policies, err := corpus.ManagedPolicies()
+	if err != nil {
+		b.Fatal(err)
+	}
+	size := 0
+	for _, mp := range policies {
+		size += len(mp.Document)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, mp := range policies {
+			docs, err := Extract(mp.Name+".json", mp.Document, Options{})
+			if err != nil || len(docs) != 1 || docs[0].Document == nil {
+				b.Fatalf("%s: %d documents, %v", mp.Name, len(docs), err)
+			}
 		}
 	}
 }

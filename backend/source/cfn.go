@@ -69,16 +69,19 @@ func isCFNResources(n *node) bool {
 	return true
 }
 
-// extractCloudFormation reads a template in JSON or YAML.
-func extractCloudFormation(file string, src []byte, ln *lines) ([]pending, error) {
-	var tmpl *node
+// extractCloudFormation reads a template in JSON or YAML. tree, when not
+// nil, is a JSON src already read.
+func extractCloudFormation(file string, src []byte, ln *lines, tree *node) ([]pending, error) {
+	tmpl := tree
 	var jerr *jsonError
 	code := "json-syntax"
-	if t := trimLeading(src); len(t) > 0 && t[0] == '{' {
-		tmpl, jerr = readJSON(src)
-	} else {
-		code = "yaml-syntax"
-		tmpl, jerr = readYAML(src, ln)
+	if tmpl == nil {
+		if t := trimLeading(src); len(t) > 0 && t[0] == '{' {
+			tmpl, jerr = readJSON(src)
+		} else {
+			code = "yaml-syntax"
+			tmpl, jerr = readYAML(src, ln)
+		}
 	}
 	if jerr != nil {
 		return nil, fileError(file, ln, jerr.off, code, "%s", jerr.msg)

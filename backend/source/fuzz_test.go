@@ -100,3 +100,57 @@ func FuzzAutoDetect(f *testing.F) {
 		checkExtract(t, "input.json", src, FormatAuto)
 	})
 }
+
+// FuzzOutline checks that an outline reads as the whole tree does: the
+// same error on a bad input, the same top-level keys, and the kind of the
+// whole tree whenever the outline decides one.
+func FuzzOutline(f *testing.F) {
+	addFixtures(f, "testdata/raw/*.json")
+	addFixtures(f, "testdata/gaad/*.json")
+	f.Add([]byte(`{"Statement":{"Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}}`))
+	f.Add([]byte(`{"Statement":[{"Effect":"Allow","Action":["s3:Get*"],"Resource":"*"},[1,{"a":"\u0041"}]],"Id":null}`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		full, ferr := readJSON(src)
+		outline, oerr := readOutline(src)
+		if (ferr == nil) != (oerr == nil) || ferr != nil && *ferr != *oerr {
+			t.Fatalf("readOutline error %v, readJSON %v", oerr, ferr)
+		}
+		if ferr != nil {
+			return
+		}
+		if full.kind != outline.kind || full.off != outline.off || len(full.keys) != len(outline.keys) {
+			t.Fatalf("outline %+v of a %+v", outline, full)
+		}
+		for i, k := range full.keys {
+			if outline.keys[i].text != k.text || outline.elems[i].kind != full.elems[i].kind || outline.elems[i].off != full.elems[i].off {
+				t.Fatalf("key %d: outline %q, want %q", i, outline.keys[i].text, k.text)
+			}
+		}
+		if k, ok := outlineKind(outline); ok && k != detectKind(full) {
+			t.Fatalf("outline kind %v, want %v", k, detectKind(full))
+		}
+	})
+}
+
+func TestOutlineKind(t *testing.T) {
+	for src, want := range map[string]policy.Kind{
+		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`:                             policy.KindIdentity,
+		`{"Statement":{"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`:         policy.KindTrust,
+		`{"Statement":[{"Action":"s3:*"},{"NotPrincipal":"*","Action":"s3:GetObject","Resource":"*"}]}`: policy.KindResource,
+		`{"Statement":{"Pr\u0069ncipal":"*","Action":"sts:AssumeRole"}}`:                                policy.KindTrust,
+	} {
+		outline, err := readOutline([]byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		k, ok := outlineKind(outline)
+		if !ok {
+			// A principal: the kind needs the whole tree, which Extract reads.
+			full, _ := readJSON([]byte(src))
+			k = detectKind(full)
+		}
+		if k != want || ok != (want == policy.KindIdentity) {
+			t.Errorf("%s: kind %v (decided by the outline: %t), want %v", src, k, ok, want)
+		}
+	}
+}

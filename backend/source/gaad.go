@@ -11,7 +11,8 @@ import (
 // inline policies, roles' trust policies, and the default version of every
 // managed policy, with the principals that attach it as UsedBy. Documents
 // may be objects or, as the API returns them, URL-encoded JSON strings.
-func extractGAAD(file string, src []byte, ln *lines) ([]pending, error) {
+// allVersions adds the non-default versions of managed policies.
+func extractGAAD(file string, src []byte, ln *lines, allVersions bool) ([]pending, error) {
 	root, jerr := readJSON(src)
 	if jerr != nil {
 		return nil, fileError(file, ln, jerr.off, "json-syntax", "%s", jerr.msg)
@@ -52,12 +53,14 @@ func extractGAAD(file string, src []byte, ln *lines) ([]pending, error) {
 	}
 	for _, mp := range elems(root.get("Policies")) {
 		for _, v := range elems(mp.get("PolicyVersionList")) {
-			if v.get("IsDefaultVersion").text != "true" {
+			d := v.get("IsDefaultVersion")
+			isDefault := d != nil && d.kind == boolNode && d.text == "true"
+			if !isDefault && !allVersions {
 				continue
 			}
 			name := "policy/" + mp.get("PolicyName").str() + " " + v.get("VersionId").str()
 			arn := mp.get("Arn").str()
-			if p := add(name, arn, "", policy.KindIdentity, v.get("Document")); p != nil {
+			if p := add(name, arn, "", policy.KindIdentity, v.get("Document")); p != nil && isDefault {
 				p.usedBy = attached[arn]
 			}
 		}

@@ -10,7 +10,8 @@ import (
 // an AWS CLI call that returns one (get-policy-version, get-role-policy,
 // get-role, get-bucket-policy, get-key-policy...). A document whose JSON does
 // not parse is still handed to the policy parser, which positions the error.
-func extractPolicy(file string, src []byte, ln *lines, kind policy.Kind) ([]pending, error) {
+// tree, when not nil, is src already read.
+func extractPolicy(file string, src []byte, ln *lines, kind policy.Kind, tree *node) ([]pending, error) {
 	if t := trimLeading(src); len(t) > 0 && t[0] == '%' {
 		// URL-encoded, as the IAM API returns documents: decode here so
 		// positions map back to the encoded text.
@@ -25,7 +26,10 @@ func extractPolicy(file string, src []byte, ln *lines, kind policy.Kind) ([]pend
 		var c collector
 		return []pending{fromString(file, "", kind, ln, doc, &c)}, nil
 	}
-	n, jerr := readJSON(src)
+	n, jerr := tree, (*jsonError)(nil)
+	if n == nil {
+		n, jerr = readJSON(src)
+	}
 	if jerr == nil && n.kind == objectNode && n.get("Statement") == nil {
 		if w := wrappedPolicy(n); w != nil {
 			k := kind
@@ -45,7 +49,12 @@ func extractPolicy(file string, src []byte, ln *lines, kind policy.Kind) ([]pend
 		}
 	}
 	if kind == policy.KindAny && jerr == nil {
-		kind = detectKind(n)
+		var ok bool
+		if kind, ok = outlineKind(n); !ok {
+			// The statements that name a principal need their actions read.
+			n, _ = readJSON(src)
+			kind = detectKind(n)
+		}
 	}
 	return []pending{{file: file, kind: kind, src: src, ln: ln}}, nil
 }
@@ -79,9 +88,17 @@ func wrappedPolicy(n *node) *wrapped {
 // Principal that only allow assuming a role make a trust policy, any other
 // Principal a resource policy, and no Principal an identity policy.
 func detectKind(doc *node) policy.Kind {
+	k, _ := outlineKind(doc)
+	return k
+}
+
+// outlineKind is detectKind on a tree that may be an outline (readOutline):
+// it returns false, undecided, when a statement of the outline names a
+// principal.
+func outlineKind(doc *node) (policy.Kind, bool) {
 	stmts := doc.get("Statement")
 	if stmts == nil {
-		return policy.KindIdentity
+		return policy.KindIdentity, true
 	}
 	list := []*node{stmts}
 	if stmts.kind == arrayNode {
@@ -91,6 +108,9 @@ func detectKind(doc *node) policy.Kind {
 	for _, s := range list {
 		if s.get("Principal") == nil && s.get("NotPrincipal") == nil {
 			continue
+		}
+		if s.elided {
+			return policy.KindAny, false
 		}
 		withPrincipal++
 		acts := s.get("Action")
@@ -114,9 +134,9 @@ func detectKind(doc *node) policy.Kind {
 	}
 	switch {
 	case withPrincipal == 0:
-		return policy.KindIdentity
+		return policy.KindIdentity, true
 	case assumeOnly && assumes:
-		return policy.KindTrust
+		return policy.KindTrust, true
 	}
-	return policy.KindResource
+	return policy.KindResource, true
 }

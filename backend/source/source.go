@@ -61,6 +61,9 @@ type Options struct {
 	// file("x.json") and templatefile). Without it such references stay
 	// placeholders.
 	ReadFile func(name string) ([]byte, error)
+	// AllVersions extracts every stored version of a GAAD export's managed
+	// policies (named "policy/NAME vN"), not only the default one.
+	AllVersions bool
 }
 
 // Placeholder is a value in an extracted document that stands for an
@@ -106,9 +109,18 @@ type Extracted struct {
 
 // Detect decides which format src is, from its name and content.
 func Detect(name string, src []byte) Format {
+	f, _ := detect(name, src)
+	return f
+}
+
+// detect is Detect that also returns the JSON it read to decide (nil when
+// it read none, or the JSON does not parse), so that Extract reads an input
+// once: the whole tree of a CloudFormation template or of a policy wrapped
+// in an AWS CLI response, only the outline (readOutline) of the others.
+func detect(name string, src []byte) (Format, *node) {
 	ext := strings.ToLower(filepath.Ext(name))
 	if ext == ".tf" {
-		return FormatTerraform
+		return FormatTerraform, nil
 	}
 	trimmed := trimLeading(src)
 	if len(trimmed) > 0 && trimmed[0] == '{' {
@@ -118,18 +130,18 @@ func Detect(name string, src []byte) Format {
 	case ".json":
 		return detectJSON(src)
 	case ".yaml", ".yml", ".template", ".cfn":
-		return FormatCloudFormation
+		return FormatCloudFormation, nil
 	}
 	if len(trimmed) == 0 {
-		return FormatUnknown
+		return FormatUnknown, nil
 	}
 	if looksLikeHCL(trimmed) {
-		return FormatTerraform
+		return FormatTerraform, nil
 	}
 	if bytes.Contains(src, []byte("Resources:")) || bytes.Contains(src, []byte("AWSTemplateFormatVersion")) {
-		return FormatCloudFormation
+		return FormatCloudFormation, nil
 	}
-	return FormatUnknown
+	return FormatUnknown, nil
 }
 
 // looksLikeHCL reports whether a text starts like a Terraform file.
@@ -146,28 +158,32 @@ func looksLikeHCL(src []byte) bool {
 // that does not parse is a raw policy if it mentions a Statement (so the
 // policy parser reports its syntax errors), and unknown otherwise (a
 // tsconfig.json with comments is not a broken policy).
-func detectJSON(src []byte) Format {
-	n, err := readJSON(src)
+func detectJSON(src []byte) (Format, *node) {
+	n, err := readOutline(src)
+	if err == nil && n.kind == objectNode && (n.get("Resources") != nil || n.get("Statement") == nil) {
+		// The decision looks inside the values: read them.
+		n, err = readJSON(src)
+	}
 	if err != nil {
 		if bytes.Contains(src, []byte(`"Statement"`)) || bytes.HasPrefix(trimLeading(src), []byte("%7B")) {
-			return FormatPolicy
+			return FormatPolicy, nil
 		}
-		return FormatUnknown
+		return FormatUnknown, nil
 	}
 	if n.kind != objectNode {
-		return FormatUnknown
+		return FormatUnknown, nil
 	}
 	switch {
 	case n.get("Resources") != nil && (n.get("AWSTemplateFormatVersion") != nil || isCFNResources(n.get("Resources"))):
-		return FormatCloudFormation
+		return FormatCloudFormation, n
 	case n.get("planned_values") != nil || n.get("terraform_version") != nil && n.get("values") != nil:
-		return FormatTerraformPlan
+		return FormatTerraformPlan, n
 	case n.get("UserDetailList") != nil || n.get("RoleDetailList") != nil || n.get("GroupDetailList") != nil:
-		return FormatGAAD
+		return FormatGAAD, n
 	case n.get("Statement") != nil || wrappedPolicy(n) != nil:
-		return FormatPolicy
+		return FormatPolicy, n
 	}
-	return FormatUnknown
+	return FormatUnknown, nil
 }
 
 // Extract finds the policy documents in one input. A file that cannot be read
@@ -176,23 +192,24 @@ func detectJSON(src []byte) Format {
 // Errors. A file of no known format gives an error wrapping ErrUnrecognized.
 func Extract(name string, src []byte, opts Options) ([]Extracted, error) {
 	format := opts.Format
+	var tree *node // the JSON detect read, handed on rather than read again
 	if format == FormatAuto {
-		format = Detect(name, src)
+		format, tree = detect(name, src)
 	}
 	ln := newLines(src)
 	var docs []pending
 	var err error
 	switch format {
 	case FormatPolicy:
-		docs, err = extractPolicy(name, src, ln, opts.Kind)
+		docs, err = extractPolicy(name, src, ln, opts.Kind, tree)
 	case FormatCloudFormation:
-		docs, err = extractCloudFormation(name, src, ln)
+		docs, err = extractCloudFormation(name, src, ln, tree)
 	case FormatTerraform:
 		docs, err = extractTerraform([]tfFile{{name: name, src: src}}, opts.ReadFile)
 	case FormatTerraformPlan:
 		docs, err = extractPlan(name, src, ln)
 	case FormatGAAD:
-		docs, err = extractGAAD(name, src, ln)
+		docs, err = extractGAAD(name, src, ln, opts.AllVersions)
 	default:
 		return nil, fmt.Errorf("%s: %w", name, ErrUnrecognized)
 	}

@@ -22,17 +22,20 @@ const (
 // the original byte offset of its first byte. It is the common form the
 // CloudFormation, plan and GAAD readers walk and the JSON synthesiser writes.
 type node struct {
-	kind nodeKind
-	off  int    // original offset of the value (for YAML tags and HCL expressions: of the tag or expression)
-	text string // scalars: the decoded text; numbers and booleans as written
-	smap *offsetMap
+	kind    nodeKind
+	escapes bool // raw holds backslash escapes (see raw)
+	// elided says the value was read (and found well-formed) but its
+	// contents were not kept: see readOutline.
+	elided bool
+	off    int    // original offset of the value (for YAML tags and HCL expressions: of the tag or expression)
+	text   string // scalars: the decoded text; numbers and booleans as written
+	smap   *offsetMap
 	// raw, when set, is the original text a string's map is computed from
 	// on first use (by align, with or without backslash escapes): most
 	// scalars of a template never reach a document.
-	raw     []byte
-	escapes bool
-	keys    []*node // objects: key strings, in source order
-	elems   []*node // objects: values; arrays: elements
+	raw   []byte
+	keys  []*node // objects: key strings, in source order
+	elems []*node // objects: values; arrays: elements
 	// expr, when set, says the value is a placeholder standing for an
 	// expression that could not be evaluated (an intrinsic function, a
 	// Terraform reference); it holds the expression as the user wrote it.
@@ -127,8 +130,43 @@ func isJSONNumber(s string) bool {
 // string's decoded bytes back to the source.
 type jsonReader struct {
 	src  []byte
+	str  string // src as a string, which string values are cut from
 	i    int
 	errs []jsonError
+	// free is the rest of the current chunk of nodes: a tree of thousands
+	// of values costs a few allocations rather than one each.
+	free  []node
+	chunk int // size of the last chunk
+	// outline, when set, keeps only what tells the JSON formats apart
+	// (see readOutline); skipping counts the enclosing values being read
+	// without being kept, whose nodes all go to scratch.
+	outline  bool
+	skipping int
+	scratch  node
+}
+
+// node returns a new node from the current chunk. The caller sets its
+// other fields one by one: copying a whole node in would cost a write
+// barrier for each of its pointers while the collector runs.
+func (r *jsonReader) node(kind nodeKind, off int, text string) *node {
+	if r.skipping > 0 {
+		return &r.scratch // its fields are never read
+	}
+	if len(r.free) == 0 {
+		first := 16
+		if r.outline {
+			first = 4 // an outline is a few nodes per statement
+		}
+		r.chunk = min(max(2*r.chunk, first), 1024)
+		r.free = make([]node, r.chunk)
+	}
+	n := &r.free[0]
+	r.free = r.free[1:]
+	n.kind, n.off = kind, off
+	if text != "" {
+		n.text = text
+	}
+	return n
 }
 
 type jsonError struct {
@@ -138,8 +176,105 @@ type jsonError struct {
 
 // readJSON parses src. On a syntax error it returns the first error.
 func readJSON(src []byte) (*node, *jsonError) {
-	r := &jsonReader{src: src}
-	if strings.HasPrefix(string(src[:min(3, len(src))]), "\ufeff") {
+	return (&jsonReader{src: src, str: string(src)}).read()
+}
+
+// readOutline checks src as readJSON does, with the same errors, but keeps
+// only the outline that tells the JSON formats apart and identity policies
+// from the others: the top-level keys, and the statements under
+// "Statement" (marked elided) with the keys of outlineStatementKeys. Their
+// values are elided nodes of their kind and offset; the rest is dropped. Reading a policy
+// this way costs a fraction of reading its tree, which the policy parser
+// then reads again in its own form.
+func readOutline(src []byte) (*node, *jsonError) {
+	return (&jsonReader{src: src, str: string(src), outline: true}).read()
+}
+
+// outlineStatementKeys are the keys of a statement an outline keeps, with
+// their values elided: what outlineKind asks first.
+var outlineStatementKeys = map[string]bool{"Principal": true, "NotPrincipal": true}
+
+// key reads a key of the object at depth. In an outline, whose objects
+// read in full are the top-level one (depth 0) and statements, it reads a
+// statement's keys other than outlineStatementKeys without a node and
+// returns nil for them. It returns false on a syntax error.
+func (r *jsonReader) key(depth int) (*node, bool) {
+	if r.outline && r.skipping == 0 && depth > 0 {
+		start := r.i
+		r.skipping++
+		ok := r.string() != nil
+		r.skipping--
+		if !ok {
+			return nil, false
+		}
+		raw := r.str[start+1 : r.i-1]
+		if !outlineStatementKeys[raw] && !strings.Contains(raw, `\`) {
+			return nil, true
+		}
+		r.i = start // one to keep, or escaped: read it again, kept
+	}
+	k := r.string()
+	return k, k != nil
+}
+
+// member reads the value of key in the object at depth, in full or, in an
+// outline, elided; it returns false when an outline drops the key (a nil
+// key is one already dropped).
+func (r *jsonReader) member(depth int, key *node) (*node, bool) {
+	switch {
+	case !r.outline || r.skipping > 0:
+		return r.value(depth + 1), r.skipping == 0
+	case key == nil:
+		return r.elide(depth+1, false), false
+	case depth == 0 && key.text == "Statement":
+		return r.value(depth + 1), true
+	case depth == 0 || outlineStatementKeys[key.text]:
+		return r.elide(depth+1, true), true
+	}
+	return r.elide(depth+1, false), false
+}
+
+// element reads an element of the array at depth, in full or, in an
+// outline, elided unless it is a statement of a "Statement" array.
+func (r *jsonReader) element(depth int) *node {
+	if !r.outline || r.skipping > 0 || depth == 1 {
+		return r.value(depth + 1)
+	}
+	return r.elide(depth+1, true)
+}
+
+// elide reads a value at depth without keeping its contents. It returns
+// nil on a syntax error; else, when keep is set, a node of the value's kind
+// and offset marked elided, and the reader's scratch node otherwise.
+func (r *jsonReader) elide(depth int, keep bool) *node {
+	start := r.i
+	r.skipping++
+	v := r.value(depth)
+	r.skipping--
+	if v == nil || !keep {
+		return v
+	}
+	// The value parsed, so its first byte says its kind.
+	kind := numberNode
+	switch r.src[start] {
+	case '{':
+		kind = objectNode
+	case '[':
+		kind = arrayNode
+	case '"':
+		kind = stringNode
+	case 't', 'f':
+		kind = boolNode
+	case 'n':
+		kind = nullNode
+	}
+	n := r.node(kind, start, "")
+	n.elided = true
+	return n
+}
+
+func (r *jsonReader) read() (*node, *jsonError) {
+	if strings.HasPrefix(r.str[:min(3, len(r.str))], "\ufeff") {
 		r.i = 3 // a byte order mark, as Windows editors write
 	}
 	r.space()
@@ -202,20 +337,20 @@ func (r *jsonReader) value(depth int) *node {
 		for r.i < len(r.src) && strings.IndexByte("0123456789.eE+-", r.src[r.i]) >= 0 {
 			r.i++
 		}
-		text := string(r.src[start:r.i])
+		text := r.str[start:r.i]
 		if !isJSONNumber(text) {
 			r.fail(start, "invalid number %q", text)
 			return nil
 		}
-		return &node{kind: numberNode, off: start, text: text}
+		return r.node(numberNode, start, text)
 	}
 	for _, lit := range [...]string{"true", "false", "null"} {
 		if strings.HasPrefix(string(r.src[r.i:min(len(r.src), r.i+len(lit))]), lit) {
 			r.i += len(lit)
 			if lit == "null" {
-				return &node{kind: nullNode, off: start}
+				return r.node(nullNode, start, "")
 			}
-			return &node{kind: boolNode, off: start, text: lit}
+			return r.node(boolNode, start, lit)
 		}
 	}
 	r.fail(start, "unexpected %s, want a value", r.describe())
@@ -223,7 +358,10 @@ func (r *jsonReader) value(depth int) *node {
 }
 
 func (r *jsonReader) object(depth int) *node {
-	n := &node{kind: objectNode, off: r.i}
+	n := r.node(objectNode, r.i, "")
+	if r.outline && r.skipping == 0 && depth > 0 {
+		n.elided = true // a statement, with only some of its keys
+	}
 	r.i++
 	r.space()
 	if r.i < len(r.src) && r.src[r.i] == '}' {
@@ -236,8 +374,8 @@ func (r *jsonReader) object(depth int) *node {
 			r.fail(r.i, "unexpected %s, want an object key string", r.describe())
 			return nil
 		}
-		k := r.string()
-		if k == nil {
+		k, ok := r.key(depth)
+		if !ok {
 			return nil
 		}
 		r.space()
@@ -247,12 +385,14 @@ func (r *jsonReader) object(depth int) *node {
 		}
 		r.i++
 		r.space()
-		v := r.value(depth + 1)
+		v, keep := r.member(depth, k)
 		if v == nil {
 			return nil
 		}
-		n.keys = append(n.keys, k)
-		n.elems = append(n.elems, v)
+		if keep {
+			n.keys = append(n.keys, k)
+			n.elems = append(n.elems, v)
+		}
 		r.space()
 		if r.i < len(r.src) && r.src[r.i] == ',' {
 			r.i++
@@ -268,7 +408,7 @@ func (r *jsonReader) object(depth int) *node {
 }
 
 func (r *jsonReader) array(depth int) *node {
-	n := &node{kind: arrayNode, off: r.i}
+	n := r.node(arrayNode, r.i, "")
 	r.i++
 	r.space()
 	if r.i < len(r.src) && r.src[r.i] == ']' {
@@ -277,11 +417,13 @@ func (r *jsonReader) array(depth int) *node {
 	}
 	for {
 		r.space()
-		v := r.value(depth + 1)
+		v := r.element(depth)
 		if v == nil {
 			return nil
 		}
-		n.elems = append(n.elems, v)
+		if r.skipping == 0 {
+			n.elems = append(n.elems, v)
+		}
 		r.space()
 		if r.i < len(r.src) && r.src[r.i] == ',' {
 			r.i++
@@ -300,6 +442,22 @@ func (r *jsonReader) array(depth int) *node {
 // byte to its source byte.
 func (r *jsonReader) string() *node {
 	start := r.i
+	// Fast path: a string without escapes or control characters is its
+	// own text, mapped to the source by one run (computed on first use).
+	for j := start + 1; j < len(r.src); j++ {
+		c := r.src[j]
+		if c == '"' {
+			r.i = j + 1
+			n := r.node(stringNode, start, r.str[start+1:j])
+			if j > start+1 {
+				n.raw = r.src // align skips the quote at start
+			}
+			return n
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+	}
 	r.i++
 	var b strings.Builder
 	m := &offsetMap{}
@@ -311,7 +469,9 @@ func (r *jsonReader) string() *node {
 			if m.segs == nil {
 				m.point(0, start)
 			}
-			return newString(start, b.String(), m)
+			n := r.node(stringNode, start, b.String())
+			n.smap = m
+			return n
 		case c == '\\':
 			ch, w := decodeEscape(r.src[r.i:])
 			if w == 0 || r.src[r.i+1] == 'x' || r.src[r.i+1] == 'U' || r.src[r.i+1] == '0' || r.src[r.i+1] == '\'' {

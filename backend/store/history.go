@@ -69,6 +69,26 @@ func NewHistory(s *Store) History { return History{s: s} }
 
 // Append stores a new record, setting its ID and CreatedAt, and returns it.
 func (h History) Append(r Record) (Record, error) {
+	return h.append(r, nil)
+}
+
+// AppendAudit stores a new audit record and the snapshot (the account
+// configuration the audit was computed from) in one transaction, setting
+// the record's ID and CreatedAt, and returns it. The snapshot is kept in
+// its own bucket under the audit's ID, so that listing and opening audits
+// never read it: only AuditSnapshot does. An empty snapshot stores none.
+func (h History) AppendAudit(r Record, snapshot json.RawMessage) (Record, error) {
+	if r.Kind != KindAudit {
+		return Record{}, fmt.Errorf("appending a %s record with an audit snapshot: only audits have one", r.Kind)
+	}
+	if len(snapshot) > 0 && !json.Valid(snapshot) {
+		return Record{}, errors.New("appending audit record: snapshot is not valid JSON")
+	}
+	return h.append(r, snapshot)
+}
+
+// append stores r and, when it is not empty, snapshot in one transaction.
+func (h History) append(r Record, snapshot json.RawMessage) (Record, error) {
 	bucket, err := bucketOf(r.Kind)
 	if err != nil {
 		return Record{}, err
@@ -89,12 +109,33 @@ func (h History) Append(r Record) (Record, error) {
 		if err := idx.Put(id, bucket); err != nil {
 			return err
 		}
+		if len(snapshot) > 0 {
+			if err := tx.Bucket(bucketAuditSnapshots).Put(id, snapshot); err != nil {
+				return err
+			}
+		}
 		return putJSON(tx.Bucket(bucket), id, r)
 	})
 	if err != nil {
 		return Record{}, fmt.Errorf("appending %s record: %w", r.Kind, err)
 	}
 	return r, nil
+}
+
+// AuditSnapshot returns the snapshot saved with the audit id, or an error
+// matching ErrNotFound when there is none (the ID is unknown, or the audit
+// was saved without one).
+func (h History) AuditSnapshot(id string) (json.RawMessage, error) {
+	var out json.RawMessage
+	err := h.s.view(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bucketAuditSnapshots).Get([]byte(id))
+		if raw == nil {
+			return fmt.Errorf("%w: no snapshot saved with audit %q", ErrNotFound, id)
+		}
+		out = bytes.Clone(raw) // raw is valid only inside the transaction
+		return nil
+	})
+	return out, err
 }
 
 // List returns up to limit records newest first, of one kind or, for the
@@ -145,8 +186,8 @@ func (h History) Get(id string) (Record, error) {
 	return r, err
 }
 
-// Delete removes the record with the given ID, or returns an error matching
-// ErrNotFound.
+// Delete removes the record with the given ID (with an audit, its
+// snapshot), or returns an error matching ErrNotFound.
 func (h History) Delete(id string) error {
 	return h.s.update(func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bucketIndex)
@@ -161,6 +202,9 @@ func (h History) Delete(id string) error {
 		if err := b.Delete([]byte(id)); err != nil {
 			return err
 		}
+		if err := tx.Bucket(bucketAuditSnapshots).Delete([]byte(id)); err != nil {
+			return err
+		}
 		return idx.Delete([]byte(id))
 	})
 }
@@ -172,7 +216,7 @@ func (h History) Purge() (int, error) {
 	n := 0
 	err := h.s.update(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketIndex).Stats().KeyN
-		for _, name := range [][]byte{bucketIndex, bucketSessions, bucketValidations, bucketAudits} {
+		for _, name := range [][]byte{bucketIndex, bucketSessions, bucketValidations, bucketAudits, bucketAuditSnapshots} {
 			if err := tx.DeleteBucket(name); err != nil {
 				return fmt.Errorf("deleting bucket %s: %w", name, err)
 			}

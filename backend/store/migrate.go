@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -18,12 +19,19 @@ var (
 	bucketValidations = []byte("validations")
 	bucketAudits      = []byte("audits")
 	bucketIndex       = []byte("history_index")
+	// bucketRemediations keeps remediation records by ID (not history:
+	// a purge keeps what a rollback needs).
+	bucketRemediations = []byte("remediations")
+	// bucketAuditSnapshots keeps, under an audit's ID, the account
+	// configuration the audit was computed from: megabytes that only
+	// queries about that audit read.
+	bucketAuditSnapshots = []byte("audit_snapshots")
 
 	keySchemaVersion = []byte("schemaVersion")
 )
 
 // SchemaVersion is the layout this build reads and writes.
-const SchemaVersion = 2
+const SchemaVersion = 4
 
 // migration upgrades a database from version to-1 to version to.
 type migration struct {
@@ -36,6 +44,11 @@ type migration struct {
 var migrations = []migration{
 	{to: 1, name: "create aggregate buckets", run: createBuckets},
 	{to: 2, name: "index history IDs", run: indexHistory},
+	{to: 3, name: "create the remediations bucket", run: func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketRemediations)
+		return err
+	}},
+	{to: 4, name: "move audit snapshots to their own bucket", run: moveAuditSnapshots},
 }
 
 func createBuckets(tx *bolt.Tx) error {
@@ -61,6 +74,57 @@ func indexHistory(tx *bolt.Tx) error {
 		}
 		if err := b.ForEach(func(id, _ []byte) error { return idx.Put(id, k.bucket) }); err != nil {
 			return fmt.Errorf("indexing %s: %w", k.bucket, err)
+		}
+	}
+	return nil
+}
+
+// keyLegacySnapshot is the member of an audit's payload where version 3
+// kept the audit's snapshot.
+const keyLegacySnapshot = "snapshot"
+
+// moveAuditSnapshots creates bucketAuditSnapshots and moves into it the
+// snapshot version 3 kept inside each audit's payload (its "snapshot"
+// member), leaving the rest of the payload as it was. A payload that is
+// not a JSON object, or has no snapshot, stays as it is.
+func moveAuditSnapshots(tx *bolt.Tx) error {
+	snaps, err := tx.CreateBucketIfNotExists(bucketAuditSnapshots)
+	if err != nil {
+		return fmt.Errorf("creating bucket %s: %w", bucketAuditSnapshots, err)
+	}
+	audits := tx.Bucket(bucketAudits)
+	if audits == nil {
+		return fmt.Errorf("bucket %s is missing", bucketAudits)
+	}
+	// Collect the IDs first: a cursor is invalidated by the Puts below.
+	var ids [][]byte
+	if err := audits.ForEach(func(id, _ []byte) error { ids = append(ids, bytes.Clone(id)); return nil }); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		var r Record
+		if err := json.Unmarshal(audits.Get(id), &r); err != nil {
+			return fmt.Errorf("decoding %s/%s: %w", bucketAudits, id, err)
+		}
+		var members map[string]json.RawMessage
+		if json.Unmarshal(r.Payload, &members) != nil || members == nil {
+			continue
+		}
+		snapshot, ok := members[keyLegacySnapshot]
+		if !ok {
+			continue
+		}
+		delete(members, keyLegacySnapshot)
+		if string(snapshot) != "null" {
+			if err := snaps.Put(id, snapshot); err != nil {
+				return fmt.Errorf("moving the snapshot of audit %s: %w", id, err)
+			}
+		}
+		if r.Payload, err = json.Marshal(members); err != nil {
+			return fmt.Errorf("encoding audit %s: %w", id, err)
+		}
+		if err := putJSON(audits, id, r); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -38,7 +38,12 @@ func runCLI(t *testing.T, args []string, replace ...string) string {
 // checkGolden compares got with testdata/<name>, or rewrites it under -update.
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	checkFile(t, filepath.Join("testdata", name), got)
+}
+
+// checkFile compares got with the file at path, or rewrites it under -update.
+func checkFile(t *testing.T, path, got string) {
+	t.Helper()
 	if updateGolden() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -50,7 +55,7 @@ func checkGolden(t *testing.T, name, got string) {
 		t.Fatalf("reading golden file (run go test -update to create it): %v", err)
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+		t.Errorf("%s mismatch (go test -update rewrites it; -want +got):\n%s", path, diff)
 	}
 }
 

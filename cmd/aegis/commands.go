@@ -12,5 +12,9 @@ func subcommands(env *Env) []*cobra.Command {
 		newSimulateCmd(env),
 		newDiffCmd(env),
 		newValidateCmd(env),
+		newMCPCmd(env),
+		newChecksCmd(env),
+		withSample(newAuditCmd(env), env),
+		newGenerateCmd(env),
 	}
 }

@@ -142,32 +142,13 @@ type lostRow struct {
 	New      eval.Decision `json:"new"`
 }
 
-type grantedJSON struct {
-	Policy    string `json:"policy"`
-	Statement int    `json:"statement"`
-	Sid       string `json:"sid,omitempty"`
-}
-
 func (o diffOutput) json() any {
-	type containment struct {
-		Verdict        eval.Verdict  `json:"verdict"`
-		Counterexample *eval.Request `json:"counterexample,omitempty"`
-		GrantedBy      *grantedJSON  `json:"grantedBy,omitempty"`
-		Reasons        []string      `json:"reasons,omitempty"`
-	}
-	out := struct {
-		Old         string       `json:"old"`
-		New         string       `json:"new"`
-		NoNewAccess *containment `json:"noNewAccess,omitempty"`
-		Usage       *usageOutput `json:"usage,omitempty"`
-	}{Old: o.Old, New: o.New, Usage: o.Usage}
-	if c := o.Containment; c != nil {
-		out.NoNewAccess = &containment{Verdict: c.Verdict, Counterexample: c.Counterexample, Reasons: c.Reasons}
-		if g := c.Granted; g != nil {
-			out.NoNewAccess.GrantedBy = &grantedJSON{Policy: g.Policy, Statement: g.Statement, Sid: g.Sid}
-		}
-	}
-	return out
+	return struct {
+		Old         string            `json:"old"`
+		New         string            `json:"new"`
+		NoNewAccess *eval.Containment `json:"noNewAccess,omitempty"`
+		Usage       *usageOutput      `json:"usage,omitempty"`
+	}{Old: o.Old, New: o.New, NoNewAccess: o.Containment, Usage: o.Usage}
 }
 
 func (o diffOutput) text() string {

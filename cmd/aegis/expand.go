@@ -87,47 +87,21 @@ func expandPatterns(db *iamdb.DB, patterns []string, not bool) []*iamdb.Action {
 	if not {
 		return db.ExpandNot(patterns)
 	}
-	if len(patterns) == 1 {
-		return db.Expand(patterns[0])
-	}
-	var out []*iamdb.Action
-	for _, p := range patterns {
-		out = append(out, db.Expand(p)...)
-	}
-	slices.SortFunc(out, func(a, b *iamdb.Action) int {
-		return strings.Compare(strings.ToLower(a.FullName()), strings.ToLower(b.FullName()))
-	})
-	return slices.Compact(out)
+	return db.ExpandAll(patterns)
 }
 
 // expandResult is the JSON shape of "aegis expand --format json".
 type expandResult struct {
-	Patterns []string       `json:"patterns"`
-	Not      bool           `json:"not"`
-	Count    int            `json:"count"`
-	Actions  []expandAction `json:"actions"`
-}
-
-type expandAction struct {
-	Action       string   `json:"action"`
-	Access       string   `json:"access"`  // as AWS writes it: "Permissions management, Write"
-	Primary      string   `json:"primary"` // the single level with PM > Tagging > List > Write > Read
-	WildcardOnly bool     `json:"wildcardOnly"`
-	Resources    []string `json:"resourceTypes,omitempty"`
+	Patterns []string              `json:"patterns"`
+	Not      bool                  `json:"not"`
+	Count    int                   `json:"count"`
+	Actions  []iamdb.ActionSummary `json:"actions"`
 }
 
 func newExpandResult(patterns []string, not bool, actions []*iamdb.Action) expandResult {
-	r := expandResult{Patterns: patterns, Not: not, Count: len(actions), Actions: make([]expandAction, len(actions))}
+	r := expandResult{Patterns: patterns, Not: not, Count: len(actions), Actions: make([]iamdb.ActionSummary, len(actions))}
 	for i, a := range actions {
-		ea := expandAction{Action: a.FullName(), Access: a.Access.String(), Primary: a.Access.Primary().String(), WildcardOnly: a.WildcardOnly()}
-		for _, res := range a.Resources {
-			name := res.Type.Name
-			if res.Required {
-				name += "*"
-			}
-			ea.Resources = append(ea.Resources, name)
-		}
-		r.Actions[i] = ea
+		r.Actions[i] = a.Summary()
 	}
 	return r
 }

@@ -1,10 +1,11 @@
 // Command aegis is the headless Aegis IAM CLI: policy formatting, wildcard
-// expansion, IAM data management, and (as later capabilities land)
-// validation, simulation, generation, audits and the MCP server. It is pure
+// expansion, IAM data management, validation, simulation, containment,
+// generation, audits and the MCP server. It is pure
 // Go (CGO_ENABLED=0) and never links the desktop toolkit.
 //
 // Exit codes: 0 success; 1 findings at or above --fail-on (or, for diff, new
-// or possibly-new access); 2 bad usage or unreadable/invalid input.
+// or possibly-new access); 2 bad usage or unreadable/invalid input; 3 (generate)
+// questions to answer.
 package main
 
 import (

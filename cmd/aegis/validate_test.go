@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aegis-iam/aegis/backend/policy"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -20,10 +19,14 @@ import (
 // expiring 2027-06-30 holds.
 const validateNow = "--now=2026-11-28T12:00:00Z"
 
+// terraformModule is a Terraform module directory: backend/source's own
+// fixture, read where it is.
+const terraformModule = "../../backend/source/testdata/terraform/lambda-role"
+
 var validateFixtures = []string{
 	"testdata/validate/bucket-policy.json", // raw resource policy
 	"testdata/validate/lambda-role.yaml",   // CloudFormation
-	"testdata/validate/terraform",          // a Terraform module directory
+	terraformModule,
 }
 
 // runValidateCLI runs "aegis validate args..." with stdin and returns the
@@ -104,7 +107,7 @@ func TestValidateExitCodes(t *testing.T) {
 		{"critical finding fails the default gate", []string{"testdata/validate/bucket-policy.json"}, "", ExitFindings, "aegis: 1 finding at or above --fail-on high\n"},
 		{"fail-on none never fails on findings", []string{"--fail-on", "none", "testdata/validate/bucket-policy.json"}, "", ExitOK, ""},
 		{"high finding under fail-on critical passes", []string{"--fail-on", "critical", "testdata/validate/lambda-role.yaml"}, "", ExitOK, ""},
-		{"medium finding meets fail-on medium", []string{"--fail-on", "MEDIUM", "testdata/validate/terraform"}, "", ExitFindings, "at or above --fail-on medium"},
+		{"medium finding meets fail-on medium", []string{"--fail-on", "MEDIUM", terraformModule}, "", ExitFindings, "at or above --fail-on medium"},
 		{"clean policy from stdin", []string{"-", "--policy-type", "identity"}, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/2026/*"}]}`, ExitOK, ""},
 		{"admin policy from stdin", []string{"-"}, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, ExitFindings, "at or above --fail-on high"},
 		{"invalid JSON is a syntax finding", []string{"testdata/validate/broken.json"}, "", ExitFindings, "at or above --fail-on high"},
@@ -330,21 +333,6 @@ func TestValidateSourceFixtures(t *testing.T) {
 			got := runCLI(t, []string{"validate", validateNow, "--fail-on", "none", "--framework", "cis-aws", filepath.Join("../../backend/source/testdata", dir)})
 			checkGolden(t, "validate/source-"+dir+".golden", got)
 		})
-	}
-}
-
-func TestErrorsByFile(t *testing.T) {
-	list := policy.ErrorList{
-		{Filename: "a.tf", Pos: policy.Pos{Line: 1}, Code: "hcl-syntax", Msg: "x"},
-		{Filename: "b.tf", Pos: policy.Pos{Line: 2}, Code: "hcl-syntax", Msg: "y"},
-		{Filename: "a.tf", Pos: policy.Pos{Line: 3}, Code: "hcl-syntax", Msg: "z"},
-	}
-	var got []string
-	for _, e := range errorsByFile(list) {
-		got = append(got, fmt.Sprintf("%s:%d", e.File, len(e.Errors)))
-	}
-	if diff := cmp.Diff([]string{"a.tf:2", "b.tf:1"}, got); diff != "" {
-		t.Errorf("errorsByFile (-want +got):\n%s", diff)
 	}
 }
 

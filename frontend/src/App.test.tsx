@@ -4,14 +4,17 @@ import userEvent from '@testing-library/user-event'
 import {emit, resetApi, request} from './test/apiMock'
 import {useNavigation} from './stores/navigation'
 import {useValidate} from './stores/validate'
+import {useToasts} from './stores/toast'
 import {App} from './App'
 
 vi.mock('./api', () => import('./test/apiMock'))
+vi.mock('./components/ui/CodeEditor', () => import('./test/codeEditorMock'))
 
 beforeEach(() => {
   resetApi()
   useNavigation.setState(useNavigation.getInitialState(), true)
   useValidate.setState(useValidate.getInitialState(), true)
+  useToasts.setState(useToasts.getInitialState(), true)
 })
 
 describe('App shell', () => {
@@ -30,7 +33,7 @@ describe('App shell', () => {
     expect(screen.getByRole('button', {name: /History/})).toHaveAttribute('aria-current', 'page')
     fireEvent.keyDown(window, {key: '1', ctrlKey: true})
     expect(screen.getByRole('heading', {level: 1, name: 'Generate'})).toBeInTheDocument()
-    expect(screen.getByText('Policy generation is not yet available')).toBeInTheDocument()
+    expect(await screen.findByLabelText('Describe the workload')).toBeInTheDocument()
     act(() => emit('app:menu', {action: 'navigate', route: 'audit'}))
     expect(screen.getByRole('heading', {level: 1, name: 'Audit'})).toBeInTheDocument()
   })
@@ -49,6 +52,7 @@ describe('App shell', () => {
   it('reports file errors from the shell', async () => {
     render(<App />)
     act(() => emit('app:file-error', {message: 'open /x.json: permission denied'}))
-    expect(await screen.findByRole('alert')).toHaveTextContent('open /x.json: permission denied')
+    const detail = await screen.findByText('open /x.json: permission denied')
+    expect(detail.closest('[role="alert"]')).toHaveTextContent('File operation failed')
   })
 })

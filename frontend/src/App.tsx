@@ -1,4 +1,4 @@
-import {useEffect} from 'react'
+import {lazy, Suspense, useEffect, type ComponentType} from 'react'
 import {Activity, FileCheck2, History, Settings, ShieldCheck, Sparkles, type LucideIcon} from 'lucide-react'
 import {request} from './api'
 import {routes, type Route} from './lib/routes'
@@ -10,11 +10,16 @@ import {useValidate} from './stores/validate'
 import {useShellEvents} from './stores/shell'
 import {useThemeSync} from './stores/settings'
 import {Toaster} from './components/ui'
-import {GeneratePage} from './features/generate/GeneratePage'
 import {ValidatePage} from './features/validate/ValidatePage'
-import {AuditPage} from './features/audit/AuditPage'
-import {HistoryPage} from './features/history/HistoryPage'
-import {SettingsPage} from './features/settings/SettingsPage'
+
+// Validate is where the app opens, so it is in the first bundle; the other
+// pages are chunks of their own, fetched once the first frame is painted.
+const pageModules = {
+  generate: () => import('./features/generate/GeneratePage').then((m) => ({default: m.GeneratePage})),
+  audit: () => import('./features/audit/AuditPage').then((m) => ({default: m.AuditPage})),
+  history: () => import('./features/history/HistoryPage').then((m) => ({default: m.HistoryPage})),
+  settings: () => import('./features/settings/SettingsPage').then((m) => ({default: m.SettingsPage})),
+}
 
 const icons: Record<Route, LucideIcon> = {
   generate: Sparkles,
@@ -24,12 +29,12 @@ const icons: Record<Route, LucideIcon> = {
   settings: Settings,
 }
 
-const pages: Record<Route, () => React.JSX.Element> = {
-  generate: GeneratePage,
+const pages: Record<Route, ComponentType> = {
+  generate: lazy(pageModules.generate),
   validate: ValidatePage,
-  audit: AuditPage,
-  history: HistoryPage,
-  settings: SettingsPage,
+  audit: lazy(pageModules.audit),
+  history: lazy(pageModules.history),
+  settings: lazy(pageModules.settings),
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform)
@@ -42,10 +47,6 @@ export function App() {
   const loadInfo = useAppInfo((s) => s.load)
   useThemeSync()
   useShellEvents()
-
-  useEffect(() => {
-    void loadInfo()
-  }, [loadInfo])
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -63,7 +64,7 @@ export function App() {
           useValidate.getState().requestSave()
           break
         case 'run':
-          if (useNavigation.getState().route === 'validate') void useValidate.getState().format()
+          if (useNavigation.getState().route === 'validate') void useValidate.getState().validate(true)
           break
       }
     }
@@ -73,8 +74,16 @@ export function App() {
 
   useEffect(() => {
     // Tells the shell the first frame is on screen: it logs the cold-start time (docs/desktop.md).
-    requestAnimationFrame(() => request('app:ready', {pageMillis: Math.round(performance.now())}))
-  }, [])
+    // The app info needs the IAM database, which Go decodes on first use (a few hundred
+    // milliseconds of CPU): ask for it once the frame is painted, not while it is drawn.
+    requestAnimationFrame(() => {
+      request('app:ready', {pageMillis: Math.round(performance.now())})
+      setTimeout(() => {
+        void loadInfo()
+        for (const load of Object.values(pageModules)) void load()
+      }, 0)
+    })
+  }, [loadInfo])
 
   const Page = pages[route]
   const current = routes.find((r) => r.id === route)!
@@ -142,7 +151,9 @@ export function App() {
           <p className="mt-1 text-sm text-muted">{current.hint}</p>
         </header>
         <div className="min-h-0 flex-1 overflow-auto px-8 pb-8">
-          <Page />
+          <Suspense fallback={null}>
+            <Page />
+          </Suspense>
         </div>
       </main>
       <Toaster />

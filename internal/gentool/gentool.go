@@ -12,6 +12,7 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -150,4 +151,51 @@ func Compare(dir string, outs []Output, regenerate string, normalize func(name s
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Generator describes one committed data generator for Main.
+type Generator struct {
+	// Name prefixes error messages, e.g. "iamdb gen".
+	Name string
+	// OutDir is the output directory relative to the module root.
+	OutDir string
+	// Command regenerates the files; -check failures quote it.
+	Command string
+	// Generate builds the outputs; root is the module root and cache the
+	// directory for npm tarballs.
+	Generate func(root, cache string) ([]Output, error)
+	// Normalize, when not nil, is passed to Compare.
+	Normalize func(name string, data []byte) ([]byte, error)
+}
+
+// Main is the whole main function of a generator: it parses -check and
+// -cache, then writes the outputs, or with -check compares them with the
+// committed files, and exits non-zero on failure.
+func Main(g Generator) {
+	check := flag.Bool("check", false, "regenerate in memory and fail if the committed files differ")
+	cache := flag.String("cache", "", "directory for the npm tarballs (default: <module>/.cache)")
+	flag.Parse()
+	if err := g.run(*check, *cache); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", g.Name, err)
+		os.Exit(1)
+	}
+}
+
+func (g Generator) run(check bool, cache string) error {
+	root, err := ModuleRoot()
+	if err != nil {
+		return err
+	}
+	if cache == "" {
+		cache = filepath.Join(root, ".cache")
+	}
+	files, err := g.Generate(root, cache)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(root, filepath.FromSlash(g.OutDir))
+	if check {
+		return Compare(dir, files, g.Command, g.Normalize)
+	}
+	return Write(dir, files)
 }

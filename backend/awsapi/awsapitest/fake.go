@@ -41,6 +41,16 @@ type Fake struct {
 	tokenReplies []string
 	noRefresh    bool
 	issued       int
+	noAssume     map[string]bool // roles whose trust policy refuses every caller
+}
+
+// DenyAssume makes AssumeRole of roleARN fail with AccessDenied, as when
+// the role's trust policy does not name the caller (or the role does not
+// exist: AWS answers the same).
+func (f *Fake) DenyAssume(roleARN string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noAssume[roleARN] = true
 }
 
 // RejectRefresh makes CreateToken refuse refresh tokens (InvalidGrant),
@@ -79,11 +89,12 @@ const (
 // token of Home, and the SSO tokens it grants itself.
 func NewFake(t testing.TB) *Fake {
 	f := &Fake{
-		t:      t,
-		users:  map[string]string{"AKIASTATICEXAMPLE": "arn:aws:iam::111111111111:user/alice", "AKIAPROCESSEXAMPLE": "arn:aws:iam::111111111111:user/process"},
-		mfa:    map[string]string{"arn:aws:iam::222222222222:role/Admin": "arn:aws:iam::111111111111:mfa/alice"},
-		webID:  "eyJ.web.identity",
-		bearer: map[string]bool{},
+		t:        t,
+		users:    map[string]string{"AKIASTATICEXAMPLE": "arn:aws:iam::111111111111:user/alice", "AKIAPROCESSEXAMPLE": "arn:aws:iam::111111111111:user/process"},
+		mfa:      map[string]string{"arn:aws:iam::222222222222:role/Admin": "arn:aws:iam::111111111111:mfa/alice"},
+		webID:    "eyJ.web.identity",
+		bearer:   map[string]bool{},
+		noAssume: map[string]bool{},
 	}
 	for name, h := range map[string]http.HandlerFunc{"STS": f.sts, "SSO": f.sso, "SSO_OIDC": f.oidc} {
 		srv := httptest.NewServer(h)
@@ -176,6 +187,14 @@ func (f *Fake) sts(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		role := c.Params["RoleArn"]
+		f.mu.Lock()
+		refused := f.noAssume[role]
+		f.mu.Unlock()
+		if refused {
+			arn, _ := f.caller(c.AccessKey)
+			stsError(w, http.StatusForbidden, "AccessDenied", "User: "+arn+" is not authorized to perform: sts:AssumeRole on resource: "+role)
+			return
+		}
 		if serial, ok := f.mfa[role]; ok && (c.Params["SerialNumber"] != serial || c.Params["TokenCode"] != MFACode) {
 			stsError(w, http.StatusForbidden, "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.")
 			return

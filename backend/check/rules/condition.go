@@ -33,17 +33,37 @@ func (c condEntry) element() string {
 	return "Condition." + c.block.Operator.Text + "." + c.entry.Key.Text
 }
 
+// report records a finding of the running rule on the entry at pos, with
+// the exposure of the entry's statement.
+func (c condEntry) report(p *check.Pass, pos policy.Pos, message, remediation string) {
+	c.reportSeverity(p, p.Rule().Severity, pos, message, remediation)
+}
+
+// reportSeverity is report with an explicit severity.
+func (c condEntry) reportSeverity(p *check.Pass, sev check.Severity, pos policy.Pos, message, remediation string) {
+	p.ReportSeverity(sev, c.st, pos, c.element(), message, remediation, exposureOf(c.st))
+}
+
 // is reports whether the entry tests key (case-insensitive).
 func (c condEntry) is(key string) bool { return strings.EqualFold(c.entry.Key.Text, key) }
 
 // conditionEntries returns every condition entry of the policy whose
-// operator parses (unknown operators are AEG-SYN-014's).
+// operator parses (unknown operators are AEG-SYN-014's), collected once
+// per input for the condition rules, which only read it.
 func conditionEntries(p *check.Pass) []condEntry {
-	if p.Doc == nil {
+	out, _ := p.Memo(condEntriesKey{}, func() any { return collectConditionEntries(p.Doc) }).([]condEntry)
+	return out
+}
+
+// condEntriesKey is the Memo key of an input's condition entries.
+type condEntriesKey struct{}
+
+func collectConditionEntries(doc *policy.Document) []condEntry {
+	if doc == nil {
 		return nil
 	}
 	var out []condEntry
-	for _, st := range p.Doc.Statements {
+	for _, st := range doc.Statements {
 		for _, b := range st.Condition {
 			op, err := policy.ParseOperator(b.Operator.Text)
 			if err != nil {
@@ -119,6 +139,12 @@ func tagKey(key string) bool {
 	return strings.Contains(l, ":resourcetag/") || strings.Contains(l, ":requesttag/") || strings.HasSuffix(l, ":tagkeys")
 }
 
+// conditionRule completes a condition rule's metadata with its category.
+func conditionRule(r check.Rule) *check.Rule {
+	r.Category = check.CategoryCondition
+	return &r
+}
+
 func conditionRules() []*check.Rule {
 	ident, res := policy.KindIdentity, policy.KindResource
 	stmt := func(cond string) string {
@@ -129,8 +155,8 @@ func conditionRules() []*check.Rule {
 	}
 	tlsDeny := `,{"Sid":"TLSOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::example-reports","arn:aws:s3:::example-reports/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`
 	return []*check.Rule{
-		{
-			ID: "AEG-COND-001", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		conditionRule(check.Rule{
+			ID: "AEG-COND-001", Severity: check.SeverityMedium,
 			Title:       "Set operator on a single-valued key",
 			Description: "ForAllValues and ForAnyValue compare sets; on a single-valued key such as aws:SourceIp or aws:PrincipalOrgID they are at best redundant, and ForAllValues also matches when the key is absent, so an Allow matches requests that lack it.",
 			Remediation: "Drop the ForAllValues:/ForAnyValue: prefix",
@@ -145,13 +171,13 @@ func conditionRules() []*check.Rule {
 						continue
 					}
 					plain := policy.Operator{Base: c.op.Base, IfExists: c.op.IfExists}
-					p.Report(c.st, c.block.Operator.Pos, c.element(), fmt.Sprintf("%s is single-valued, but %s treats it as a set%s", c.entry.Key.Text, c.block.Operator.Text, forAllNote(c.op)),
-						fmt.Sprintf(`Replace %q with %q: {%q: {%q: %s}}.`, c.block.Operator.Text, plain.String(), plain.String(), c.entry.Key.Text, jsonValues(c.entry.Values)), exposureOf(c.st))
+					c.report(p, c.block.Operator.Pos, fmt.Sprintf("%s is single-valued, but %s treats it as a set%s", c.entry.Key.Text, c.block.Operator.Text, forAllNote(c.op)),
+						fmt.Sprintf(`Replace %q with %q: {%q: {%q: %s}}.`, c.block.Operator.Text, plain.String(), plain.String(), c.entry.Key.Text, jsonValues(c.entry.Values)))
 				}
 			},
-		},
-		{
-			ID: "AEG-COND-002", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-002", Severity: check.SeverityMedium,
 			Title:       "ForAllValues without a Null check",
 			Description: "ForAllValues is true when the request carries no value for the key, so an Allow on ForAllValues:… aws:TagKeys also matches requests that send no tags at all.",
 			Remediation: "Add a Null condition requiring the key",
@@ -164,13 +190,13 @@ func conditionRules() []*check.Rule {
 					if c.st.Effect != policy.EffectAllow || c.op.Qualifier != policy.QualifierForAllValues || c.op.Base.IsNegated() || !keyType(p.DB, c.entry.Key.Text).IsArray() || nullChecked(c.st, c.entry.Key.Text) {
 						continue
 					}
-					p.Report(c.st, c.block.Operator.Pos, c.element(), fmt.Sprintf("%s also matches requests without %s", c.block.Operator.Text, c.entry.Key.Text),
-						fmt.Sprintf(`Add {"Null": {%q: "false"}} to the statement's Condition.`, c.entry.Key.Text), exposureOf(c.st))
+					c.report(p, c.block.Operator.Pos, fmt.Sprintf("%s also matches requests without %s", c.block.Operator.Text, c.entry.Key.Text),
+						fmt.Sprintf(`Add {"Null": {%q: "false"}} to the statement's Condition.`, c.entry.Key.Text))
 				}
 			},
-		},
-		{
-			ID: "AEG-COND-003", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-003", Severity: check.SeverityMedium,
 			Title:       "MFA condition that does not test MFA",
 			Description: `aws:MultiFactorAuthPresent is absent for long-term access keys. "Bool": false in an Allow grants to sessions without MFA; "Null": false only says the key is present; a Deny on "Bool": false (without IfExists) never applies to access keys.`,
 			Remediation: `Allow with {"Bool": {"aws:MultiFactorAuthPresent": "true"}}, or deny with {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}`,
@@ -197,12 +223,12 @@ func conditionRules() []*check.Rule {
 					default:
 						continue
 					}
-					p.Report(c.st, c.entry.Key.Pos, c.element(), msg, fix, exposureOf(c.st))
+					c.report(p, c.entry.Key.Pos, msg, fix)
 				}
 			},
-		},
-		{
-			ID: "AEG-COND-004", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-004", Severity: check.SeverityMedium,
 			Title:       "Sensitive identity actions without MFA",
 			Description: "Creating users and access keys, attaching policies, changing trust or deactivating MFA are allowed without requiring multi-factor authentication, so a leaked access key is enough.",
 			Remediation: "Require MFA for identity administration",
@@ -222,9 +248,9 @@ func conditionRules() []*check.Rule {
 						fmt.Sprintf(`Add {"Bool": {"aws:MultiFactorAuthPresent": "true"}} to the statement granting %s (or move them to a role assumed with MFA).`, summarize(names, 3))
 				})
 			},
-		},
-		{
-			ID: "AEG-COND-005", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-005", Severity: check.SeverityMedium,
 			Title:       "Condition key without its partner key",
 			Description: "aws:VpcSourceIp holds an address inside some VPC; without aws:SourceVpc or aws:SourceVpce the same private address from any VPC — including another account's — passes.",
 			Remediation: "Add the partner key to the same statement",
@@ -235,14 +261,14 @@ func conditionRules() []*check.Rule {
 			Run: func(p *check.Pass) {
 				for _, c := range conditionEntries(p) {
 					if c.is("aws:VpcSourceIp") && !hasAnyKey(conditionKeys(c.st), "aws:sourcevpc", "aws:sourcevpce") {
-						p.Report(c.st, c.entry.Key.Pos, c.element(), "aws:VpcSourceIp is tested without aws:SourceVpc or aws:SourceVpce, so the address may come from any VPC",
-							`Add {"StringEquals": {"aws:SourceVpc": "vpc-XXXXXXXX"}} to the same statement.`, exposureOf(c.st))
+						c.report(p, c.entry.Key.Pos, "aws:VpcSourceIp is tested without aws:SourceVpc or aws:SourceVpce, so the address may come from any VPC",
+							`Add {"StringEquals": {"aws:SourceVpc": "vpc-XXXXXXXX"}} to the same statement.`)
 					}
 				}
 			},
-		},
-		{
-			ID: "AEG-COND-006", Category: check.CategoryCondition, Severity: check.SeverityHigh,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-006", Severity: check.SeverityHigh,
 			Title:       "Deny on a tag key some actions do not carry",
 			Description: "A Deny conditioned on a tag key applies only to actions whose requests carry that key; for the others the condition is false and nothing is denied (fail-open).",
 			Remediation: "Split the Deny so tag conditions cover only actions that support them",
@@ -258,14 +284,14 @@ func conditionRules() []*check.Rule {
 					}
 					missing := unsupportedFor(p.DB, fs[c.st.Index], c.entry.Key.Text)
 					if len(missing) > 0 {
-						p.Report(c.st, c.entry.Key.Pos, c.element(), fmt.Sprintf("%s is not carried by %d denied %s (%s), so the Deny does not apply to %s", c.entry.Key.Text, len(missing), actionsWord(len(missing)), summarize(missing, 4), pronoun(len(missing))),
-							fmt.Sprintf("Move %s to a separate Deny without the %s condition, or with a condition they support.", summarize(missing, 3), c.entry.Key.Text), exposureOf(c.st))
+						c.report(p, c.entry.Key.Pos, fmt.Sprintf("%s is not carried by %d denied %s (%s), so the Deny does not apply to %s", c.entry.Key.Text, len(missing), actionsWord(len(missing)), summarize(missing, 4), pronoun(len(missing))),
+							fmt.Sprintf("Move %s to a separate Deny without the %s condition, or with a condition they support.", summarize(missing, 3), c.entry.Key.Text))
 					}
 				}
 			},
-		},
-		{
-			ID: "AEG-COND-007", Category: check.CategoryCondition, Severity: check.SeverityLow,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-007", Severity: check.SeverityLow,
 			Title:       "Condition key the actions do not support",
 			Description: "No request of the statement's actions carries the service condition key, so the Allow never matches for them (the condition is always false).",
 			Remediation: "Use a key the actions support, or move the actions to another statement",
@@ -282,13 +308,13 @@ func conditionRules() []*check.Rule {
 					if len(missing) == 0 || len(missing) < len(fs[c.st.Index].actions()) && !tagKey(c.entry.Key.Text) {
 						continue // a key some actions carry narrows those; AWS's own policies mix them
 					}
-					p.Report(c.st, c.entry.Key.Pos, c.element(), fmt.Sprintf("%s is not carried by %s, so the statement never allows %s", c.entry.Key.Text, summarize(missing, 4), pronoun(len(missing))),
-						fmt.Sprintf("Use a condition key of %s (see its Service Authorization Reference page), or move %s to a statement without this condition.", summarize(missing, 1), summarize(missing, 3)), exposureOf(c.st))
+					c.report(p, c.entry.Key.Pos, fmt.Sprintf("%s is not carried by %s, so the statement never allows %s", c.entry.Key.Text, summarize(missing, 4), pronoun(len(missing))),
+						fmt.Sprintf("Use a condition key of %s (see its Service Authorization Reference page), or move %s to a statement without this condition.", summarize(missing, 1), summarize(missing, 3)))
 				}
 			},
-		},
-		{
-			ID: "AEG-COND-008", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-008", Severity: check.SeverityMedium,
 			Title:       "Wildcard with an exact-match operator",
 			Description: "StringEquals compares literally: a '*' or '?' in the value matches only that character, so an Allow never matches and a Deny never fires. (ArnEquals, unlike StringEquals, matches wildcards.)",
 			Remediation: "Use StringLike for patterns",
@@ -306,18 +332,18 @@ func conditionRules() []*check.Rule {
 						continue
 					}
 					for _, v := range c.entry.Values.Values {
-						if strings.ContainsAny(strings.ReplaceAll(v.Text, "${*}", ""), "*?") {
+						if hasWildcard(strings.ReplaceAll(v.Text, "${*}", "")) {
 							fixed := c.op
 							fixed.Base = like
-							p.Report(c.st, v.Pos, c.element(), fmt.Sprintf("%q contains a wildcard, but %s compares literally", v.Text, c.block.Operator.Text),
-								fmt.Sprintf(`Replace %q with %q.`, c.block.Operator.Text, fixed.String()), exposureOf(c.st))
+							c.report(p, v.Pos, fmt.Sprintf("%q contains a wildcard, but %s compares literally", v.Text, c.block.Operator.Text),
+								fmt.Sprintf(`Replace %q with %q.`, c.block.Operator.Text, fixed.String()))
 						}
 					}
 				}
 			},
-		},
-		{
-			ID: "AEG-COND-009", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-009", Severity: check.SeverityMedium,
 			Title:       "Null or set-qualifier misuse",
 			Description: "Null tests presence and takes no ForAllValues/ForAnyValue prefix; a multivalued key such as aws:TagKeys compared without a set qualifier does not compare as a set.",
 			Remediation: "Use Null alone; compare multivalued keys with ForAllValues or ForAnyValue",
@@ -331,17 +357,17 @@ func conditionRules() []*check.Rule {
 				for _, c := range conditionEntries(p) {
 					switch {
 					case c.op.Base == policy.OpNull && c.op.Qualifier != policy.QualifierNone:
-						p.Report(c.st, c.block.Operator.Pos, c.element(), fmt.Sprintf("%s: Null takes no set qualifier", c.block.Operator.Text),
-							fmt.Sprintf(`Write {"Null": {%q: %s}}.`, c.entry.Key.Text, jsonValues(c.entry.Values)), exposureOf(c.st))
+						c.report(p, c.block.Operator.Pos, fmt.Sprintf("%s: Null takes no set qualifier", c.block.Operator.Text),
+							fmt.Sprintf(`Write {"Null": {%q: %s}}.`, c.entry.Key.Text, jsonValues(c.entry.Values)))
 					case c.op.Base != policy.OpNull && c.op.Qualifier == policy.QualifierNone && keyType(p.DB, c.entry.Key.Text).IsArray():
-						p.Report(c.st, c.block.Operator.Pos, c.element(), fmt.Sprintf("%s is multivalued but %s compares it without ForAllValues or ForAnyValue", c.entry.Key.Text, c.block.Operator.Text),
-							fmt.Sprintf(`Write {"ForAllValues:%s": {%q: %s}} (every value allowed) or "ForAnyValue:%s" (at least one).`, c.block.Operator.Text, c.entry.Key.Text, jsonValues(c.entry.Values), c.block.Operator.Text), exposureOf(c.st))
+						c.report(p, c.block.Operator.Pos, fmt.Sprintf("%s is multivalued but %s compares it without ForAllValues or ForAnyValue", c.entry.Key.Text, c.block.Operator.Text),
+							fmt.Sprintf(`Write {"ForAllValues:%s": {%q: %s}} (every value allowed) or "ForAnyValue:%s" (at least one).`, c.block.Operator.Text, c.entry.Key.Text, jsonValues(c.entry.Values), c.block.Operator.Text))
 					}
 				}
 			},
-		},
-		{
-			ID: "AEG-COND-010", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-010", Severity: check.SeverityMedium,
 			Title:       "aws:SourceIp tested against private addresses",
 			Description: "Requests from private (RFC 1918) addresses reach AWS through VPC endpoints, where aws:SourceIp is not set: IpAddress on private ranges never matches and NotIpAddress always does. A list mixing public and private ranges is reported as low.",
 			Remediation: "Use aws:VpcSourceIp with aws:SourceVpc, or aws:SourceVpce, for private networks",
@@ -366,13 +392,13 @@ func conditionRules() []*check.Rule {
 					if len(private) < len(c.entry.Values.Values) {
 						sev = check.SeverityLow
 					}
-					p.ReportSeverity(sev, c.st, c.entry.Key.Pos, c.element(), fmt.Sprintf("aws:SourceIp is never a private address, so %s never matches for them", strings.Join(private, ", ")),
-						fmt.Sprintf(`Replace the private ranges with {"IpAddress": {"aws:VpcSourceIp": [%s]}, "StringEquals": {"aws:SourceVpc": "vpc-XXXXXXXX"}}.`, quoteJoin(private)), exposureOf(c.st))
+					c.reportSeverity(p, sev, c.entry.Key.Pos, fmt.Sprintf("aws:SourceIp is never a private address, so %s never matches for them", strings.Join(private, ", ")),
+						fmt.Sprintf(`Replace the private ranges with {"IpAddress": {"aws:VpcSourceIp": [%s]}, "StringEquals": {"aws:SourceVpc": "vpc-XXXXXXXX"}}.`, quoteJoin(private)))
 				}
 			},
-		},
-		{
-			ID: "AEG-COND-011", Category: check.CategoryCondition, Severity: check.SeverityLow,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-011", Severity: check.SeverityLow,
 			Title:       "Malformed network condition value",
 			Description: "An IP operator value must be an address or a CIDR block (host bits zero), aws:SourceVpc a vpc- ID and aws:SourceVpce a vpce- ID; other values never match.",
 			Remediation: "Write the value in the expected format",
@@ -383,9 +409,9 @@ func conditionRules() []*check.Rule {
 			},
 			Good: []check.Example{{Kind: ident, Policy: stmt(`{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"},"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}`)}},
 			Run:  runNetworkValues,
-		},
-		{
-			ID: "AEG-COND-012", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-012", Severity: check.SeverityMedium,
 			Title:       "IP restriction that does not restrict, or breaks AWS services",
 			Description: "An IpAddress condition on 0.0.0.0/0 or a block wider than /8 admits (nearly) the whole internet. A Deny on NotIpAddress without an aws:ViaAWSService exemption also denies the calls AWS services make on the principal's behalf (CloudFormation, Athena...).",
 			Remediation: "Name the networks you trust; exempt AWS service calls in IP Denies",
@@ -397,9 +423,9 @@ func conditionRules() []*check.Rule {
 			},
 			Good: []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"},"Bool":{"aws:ViaAWSService":"false"}}}]}`}},
 			Run:  runIPScope,
-		},
-		{
-			ID: "AEG-COND-013", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-013", Severity: check.SeverityMedium,
 			Title:       "Resource policy does not require TLS",
 			Description: "The bucket, topic or queue policy has no Deny for aws:SecureTransport false, so clients may send and receive its data over plain HTTP.",
 			Remediation: "Add a Deny statement for requests without TLS",
@@ -409,9 +435,9 @@ func conditionRules() []*check.Rule {
 			Bad:         []check.Example{{Kind: res, Policy: bucketPolicy("")}},
 			Good:        []check.Example{{Kind: res, Policy: bucketPolicy(tlsDeny)}},
 			Run:         runSecureTransport,
-		},
-		{
-			ID: "AEG-COND-014", Category: check.CategoryCondition, Severity: check.SeverityHigh,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-014", Severity: check.SeverityHigh,
 			Title:       "Service principal granted without source conditions",
 			Description: "A resource policy grants an AWS service principal access without aws:SourceArn or aws:SourceAccount, so the service can be made to act on this resource for any customer's request (the confused-deputy problem).",
 			Remediation: "Add aws:SourceArn and aws:SourceAccount conditions",
@@ -434,9 +460,9 @@ func conditionRules() []*check.Rule {
 					}
 				}
 			},
-		},
-		{
-			ID: "AEG-COND-015", Category: check.CategoryCondition, Severity: check.SeverityMedium,
+		}),
+		conditionRule(check.Rule{
+			ID: "AEG-COND-015", Severity: check.SeverityMedium,
 			Title:       "Any-principal grant without an organization boundary",
 			Description: "The resource policy admits every principal (\"*\") and no condition bounds them to your organization, accounts, network or calling service.",
 			Remediation: "Bound the grant with aws:PrincipalOrgID",
@@ -457,7 +483,7 @@ func conditionRules() []*check.Rule {
 						`Add {"StringEquals": {"aws:PrincipalOrgID": "o-XXXXXXXXXX"}} to the statement's Condition.`, exposureOf(st))
 				}
 			},
-		},
+		}),
 	}
 }
 
@@ -555,11 +581,11 @@ func runNetworkValues(p *check.Pass) {
 				pfx, err := parseIPValue(v.Text)
 				switch {
 				case err != nil:
-					p.Report(c.st, v.Pos, c.element(), fmt.Sprintf("%q is not an IP address or CIDR block", v.Text),
-						`Write an address ("203.0.113.7") or a CIDR block ("203.0.113.0/24").`, exposureOf(c.st))
+					c.report(p, v.Pos, fmt.Sprintf("%q is not an IP address or CIDR block", v.Text),
+						`Write an address ("203.0.113.7") or a CIDR block ("203.0.113.0/24").`)
 				case pfx.Masked() != pfx:
-					p.Report(c.st, v.Pos, c.element(), fmt.Sprintf("%q has host bits set; it means %s", v.Text, pfx.Masked()),
-						fmt.Sprintf("Write %q.", pfx.Masked().String()), exposureOf(c.st))
+					c.report(p, v.Pos, fmt.Sprintf("%q has host bits set; it means %s", v.Text, pfx.Masked()),
+						fmt.Sprintf("Write %q.", pfx.Masked().String()))
 				}
 			}
 		case c.is("aws:SourceVpc") || c.is("aws:SourceVpce"):
@@ -572,8 +598,8 @@ func runNetworkValues(p *check.Pass) {
 			}
 			for _, v := range c.entry.Values.Values {
 				if !hasVariable(v.Text) && !pattern.MatchString(v.Text) {
-					p.Report(c.st, v.Pos, c.element(), fmt.Sprintf("%q is not a %s ID (%s followed by 8 or 17 hex digits)", v.Text, strings.TrimSuffix(want, "-"), want),
-						fmt.Sprintf("Use the ID shown by the VPC console, e.g. %q.", want+"0a1b2c3d4e5f67890"), exposureOf(c.st))
+					c.report(p, v.Pos, fmt.Sprintf("%q is not a %s ID (%s followed by 8 or 17 hex digits)", v.Text, strings.TrimSuffix(want, "-"), want),
+						fmt.Sprintf("Use the ID shown by the VPC console, e.g. %q.", want+"0a1b2c3d4e5f67890"))
 				}
 			}
 		}
@@ -589,13 +615,13 @@ func runIPScope(p *check.Pass) {
 		case c.op.Base == policy.OpIPAddress && c.st.Effect == policy.EffectAllow:
 			for _, v := range c.entry.Values.Values {
 				if pfx, err := parseIPValue(v.Text); err == nil && pfx.Bits() < 8 {
-					p.Report(c.st, v.Pos, c.element(), fmt.Sprintf("%q admits %s of the address space, so the condition restricts nothing", v.Text, share(pfx)),
-						"Replace it with your offices' or NAT gateways' public CIDR blocks.", exposureOf(c.st))
+					c.report(p, v.Pos, fmt.Sprintf("%q admits %s of the address space, so the condition restricts nothing", v.Text, share(pfx)),
+						"Replace it with your offices' or NAT gateways' public CIDR blocks.")
 				}
 			}
 		case c.op.Base == policy.OpNotIPAddress && c.st.Effect == policy.EffectDeny && !hasAnyKey(conditionKeys(c.st), "aws:viaawsservice", "aws:calledvia", "aws:principalisawsservice"):
-			p.Report(c.st, c.entry.Key.Pos, c.element(), "this IP Deny also blocks requests AWS services make on the principal's behalf (their source address is the service's)",
-				`Add {"Bool": {"aws:ViaAWSService": "false"}} to the Deny's Condition.`, exposureOf(c.st))
+			c.report(p, c.entry.Key.Pos, "this IP Deny also blocks requests AWS services make on the principal's behalf (their source address is the service's)",
+				`Add {"Bool": {"aws:ViaAWSService": "false"}} to the Deny's Condition.`)
 		}
 	}
 }

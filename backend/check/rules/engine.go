@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/aegis-iam/aegis/backend/check"
 	"github.com/aegis-iam/aegis/backend/eval"
@@ -74,8 +75,17 @@ type engineStatement struct {
 	allow   bool
 	not     bool     // NotAction
 	actions []string // lower-cased patterns
+	// literal and wild split a long list of actions into a set of the
+	// plain names and the patterns with wildcards, so matches costs a
+	// lookup rather than a match with every value; nil for short lists.
+	literal map[string]bool
+	wild    []string
 	samples []sample // concrete resources derived from Resource patterns
 }
+
+// literalSetMin is the length of an action list from which matches looks
+// names up in a set.
+const literalSetMin = 8
 
 // sample is a concrete resource derived from a Resource pattern.
 type sample struct{ pattern, resource string }
@@ -83,7 +93,14 @@ type sample struct{ pattern, resource string }
 // matches reports whether the statement's Action or NotAction element
 // applies to action (lower-case). It is a pre-filter: the evaluator decides.
 func (s engineStatement) matches(action string) bool {
-	for _, p := range s.actions {
+	patterns := s.actions
+	if s.literal != nil {
+		if s.literal[action] {
+			return !s.not
+		}
+		patterns = s.wild
+	}
+	for _, p := range patterns {
 		if policy.Glob(p, action) {
 			return !s.not
 		}
@@ -93,13 +110,37 @@ func (s engineStatement) matches(action string) bool {
 
 // newEngineStatement prepares st for the pre-filter.
 func newEngineStatement(st *policy.Statement) engineStatement {
-	es := engineStatement{allow: st.Effect == policy.EffectAllow}
+	return prepareStatement(st, lowerActions(st))
+}
+
+// lowerActions returns st's Action (or NotAction) values lower-cased.
+func lowerActions(st *policy.Statement) []string {
 	list := st.Action
 	if st.NotAction != nil {
-		es.not, list = true, st.NotAction
+		list = st.NotAction
 	}
-	for _, v := range list.Strings() {
-		es.actions = append(es.actions, strings.ToLower(v))
+	if list == nil {
+		return nil
+	}
+	out := make([]string, len(list.Values))
+	for i, v := range list.Values {
+		out[i] = strings.ToLower(v.Text)
+	}
+	return out
+}
+
+// prepareStatement is newEngineStatement with st's lowerActions at hand.
+func prepareStatement(st *policy.Statement, actions []string) engineStatement {
+	es := engineStatement{allow: st.Effect == policy.EffectAllow, not: st.NotAction != nil, actions: actions}
+	if len(es.actions) >= literalSetMin {
+		es.literal = make(map[string]bool, len(es.actions))
+		for _, a := range es.actions {
+			if hasWildcard(a) {
+				es.wild = append(es.wild, a)
+			} else {
+				es.literal[a] = true
+			}
+		}
 	}
 	if st.Resource != nil {
 		for _, v := range st.Resource.Strings() {
@@ -118,13 +159,21 @@ type engine struct {
 	in      eval.Input
 	ev      eval.Evaluator
 	stmts   []engineStatement // see statements
+	lowered [][]string        // see lowerActions
 	memo    map[string]*grant // allowed, by action
 	memoAll map[string]*grant // onAll, by action
+	allow   *allowIndex       // see allowIndex
+	// passMemo holds passRoleTo's answers.
+	passMemo map[passKey]*grant
 	// services holds the lower-case service prefixes Allow statements
 	// name; anyService is set when one names every service ("*", "*:*",
 	// a wildcard prefix, or NotAction).
 	services   map[string]bool
 	anyService bool
+	// lastService and lastReach remember reachable's last answer: rules
+	// ask about the actions of one service after another.
+	lastService string
+	lastReach   bool
 }
 
 // memo keys of the engines shared by the rules of one run.
@@ -149,7 +198,7 @@ func buildEngine(p *check.Pass) *engine {
 	if err != nil {
 		return nil
 	}
-	deleg, err := eval.Compile("aegis-delegate-to-account", delegatingPolicy())
+	deleg, err := delegate()
 	if err != nil {
 		return nil
 	}
@@ -169,10 +218,22 @@ func (e *engine) statements() []engineStatement {
 	if e.stmts == nil {
 		e.stmts = make([]engineStatement, len(e.doc.Statements))
 		for i, st := range e.doc.Statements {
-			e.stmts[i] = newEngineStatement(st)
+			e.stmts[i] = prepareStatement(st, e.lowerActions(i))
 		}
 	}
 	return e.stmts
+}
+
+// lowerActions returns lowerActions of statement i, computed once for both
+// pre-filters (statements and allowIndex).
+func (e *engine) lowerActions(i int) []string {
+	if e.lowered == nil {
+		e.lowered = make([][]string, len(e.doc.Statements))
+	}
+	if e.lowered[i] == nil {
+		e.lowered[i] = lowerActions(e.doc.Statements[i])
+	}
+	return e.lowered[i]
 }
 
 // namesPrincipals reports whether a statement of doc has a Principal or
@@ -185,6 +246,12 @@ func namesPrincipals(doc *policy.Document) bool {
 	}
 	return false
 }
+
+// delegate is delegatingPolicy compiled, once for every engine: a
+// compiled policy is immutable.
+var delegate = sync.OnceValues(func() (*eval.Policy, error) {
+	return eval.Compile("aegis-delegate-to-account", delegatingPolicy())
+})
 
 // delegatingPolicy is the resource policy the engine stands in for a KMS key
 // policy or role trust policy: it delegates to the probe account's IAM.
@@ -238,7 +305,7 @@ func (e *engine) noteServices(st *policy.Statement) {
 	}
 	for _, v := range st.Action.Values {
 		svc, _, ok := strings.Cut(v.Text, ":")
-		if !ok || strings.ContainsAny(svc, "*?") {
+		if !ok || hasWildcard(svc) {
 			e.anyService = true
 			return
 		}
@@ -257,8 +324,18 @@ func (e *engine) reachesService(svc string) bool {
 // compiled evaluator matches actions faster than a second matcher could).
 // Service prefixes are lower-case in IAM, so no case folding is needed.
 func (e *engine) reachable(action string) bool {
+	if e.anyService {
+		return true
+	}
+	// lastService has no ':', so this is Cut's answer without the search.
+	if n := len(e.lastService); n > 0 && len(action) > n && action[n] == ':' && action[:n] == e.lastService {
+		return e.lastReach
+	}
 	svc, _, _ := strings.Cut(action, ":")
-	return e.reachesService(svc)
+	if svc != e.lastService || svc == "" {
+		e.lastService, e.lastReach = svc, e.services[svc]
+	}
+	return e.lastReach
 }
 
 // allowed returns how the policy grants action on any resource: on "*"
@@ -312,12 +389,95 @@ func (e *engine) onAll(action string) *grant {
 	if !e.reachable(action) {
 		return nil
 	}
+	return e.onAllReachable(action)
+}
+
+// onAllReachable is onAll for an action of a service reachable admits.
+func (e *engine) onAllReachable(action string) *grant {
 	if g, ok := e.memoAll[action]; ok {
 		return g
+	}
+	if !e.names(action) {
+		return nil // cheaper to ask names again than to remember: most actions asked about are not named
 	}
 	g := e.ask(action, sample{"*", "*"})
 	e.memoAll[action] = g
 	return g
+}
+
+// names reports whether the Action or NotAction element of some Allow
+// statement applies to action: only then can the evaluator allow it. Rules
+// ask about every action of the services a policy names, most of which no
+// statement lists; this pre-filter spares those evaluations.
+func (e *engine) names(action string) bool {
+	x := e.allowIndex()
+	var buf [64]byte
+	lower := buf[:0]
+	for i := 0; i < len(action); i++ {
+		c := action[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower = append(lower, c)
+	}
+	if x.literal[string(lower)] {
+		return true
+	}
+	if len(x.patterns) == 0 && len(x.not) == 0 {
+		return false
+	}
+	key := string(lower)
+	for _, p := range x.patterns {
+		if policy.Glob(p, key) {
+			return true
+		}
+	}
+	for _, st := range x.not {
+		if st.matches(key) {
+			return true
+		}
+	}
+	return false
+}
+
+// allowIndex is the Action elements of a policy's Allow statements, for
+// names: a set of the literal action names, the wildcard patterns, and the
+// NotAction statements — so that names costs a lookup, not a match with
+// every value of every statement.
+type allowIndex struct {
+	literal  map[string]bool // lower-case
+	patterns []string        // lower-case, with '*' or '?'
+	not      []engineStatement
+}
+
+func (e *engine) allowIndex() *allowIndex {
+	if e.allow != nil {
+		return e.allow
+	}
+	n := 0
+	for _, st := range e.doc.Statements {
+		if st.Effect == policy.EffectAllow && st.NotAction == nil {
+			n += st.Action.Len()
+		}
+	}
+	x := &allowIndex{literal: make(map[string]bool, n)}
+	for i, st := range e.doc.Statements {
+		switch {
+		case st.Effect != policy.EffectAllow:
+		case st.NotAction != nil:
+			x.not = append(x.not, prepareStatement(st, e.lowerActions(i)))
+		case st.Action != nil:
+			for _, p := range e.lowerActions(i) {
+				if hasWildcard(p) {
+					x.patterns = append(x.patterns, p)
+				} else {
+					x.literal[p] = true
+				}
+			}
+		}
+	}
+	e.allow = x
+	return x
 }
 
 // allowedOn returns how the policy grants action on one resource, or nil.
@@ -406,11 +566,41 @@ func actionPos(st *policy.Statement, action string) (policy.Pos, string) {
 	}
 	lower := strings.ToLower(action)
 	for _, v := range st.Action.Values {
+		if !hasWildcard(v.Text) {
+			if equalLowerASCII(v.Text, lower) {
+				return v.Pos, "Action"
+			}
+			continue
+		}
 		if policy.Glob(strings.ToLower(v.Text), lower) {
 			return v.Pos, "Action"
 		}
 	}
 	return st.Action.Pos, "Action"
+}
+
+// equalLowerASCII reports whether strings.ToLower(s) == lower, without
+// building the lower-case copy when s is ASCII (some non-ASCII letters
+// lower-case to ASCII ones, so other strings take the long way).
+func equalLowerASCII(s, lower string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.ToLower(s) == lower
+		}
+	}
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // reportGrant reports a finding at the element granting g.
@@ -592,11 +782,18 @@ func statementActions(db *iamdb.DB, st *policy.Statement) []*iamdb.Action {
 	}
 	vals := st.Action.Strings()
 	if len(vals) == 1 {
-		return db.Expand(vals[0])
+		return expandValue(db, vals[0])
 	}
-	seen := map[*iamdb.Action]bool{}
+	seen := make(map[*iamdb.Action]bool, len(vals))
 	var out []*iamdb.Action
 	for _, v := range vals {
+		if !hasWildcard(v) { // a literal: no slice to expand into
+			if a, ok := db.Action(v); ok && !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+			continue
+		}
 		for _, a := range db.Expand(v) {
 			if !seen[a] {
 				seen[a] = true
@@ -605,6 +802,18 @@ func statementActions(db *iamdb.DB, st *policy.Statement) []*iamdb.Action {
 		}
 	}
 	return out
+}
+
+// expandValue is db.Expand for one Action value: a literal name (most
+// values of long action lists) is looked up rather than expanded.
+func expandValue(db *iamdb.DB, v string) []*iamdb.Action {
+	if hasWildcard(v) {
+		return db.Expand(v)
+	}
+	if a, ok := db.Action(v); ok {
+		return []*iamdb.Action{a}
+	}
+	return []*iamdb.Action{}
 }
 
 // actionIndex lists a subset of the database's actions by lower-case
@@ -654,9 +863,9 @@ func (e *engine) grantedActions(db *iamdb.DB, idx *actionIndex) []*grant {
 	}
 	sort.Strings(svcs)
 	var out []*grant
-	for _, svc := range svcs {
+	for _, svc := range svcs { // each reachable, so onAll's check is spared
 		for _, a := range bySvc[svc] {
-			if g := e.onAll(a.FullName()); g != nil {
+			if g := e.onAllReachable(a.FullName()); g != nil {
 				out = append(out, g)
 			}
 		}

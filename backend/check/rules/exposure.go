@@ -191,6 +191,25 @@ func exposureRules() []*check.Rule {
 			Run: runCrossAccountGrant,
 		},
 		{
+			ID: "AEG-EXP-007", Category: check.CategoryDataExfiltration, Severity: check.SeverityHigh,
+			Title:       "Policy reaches an organisation-defined sensitive resource",
+			Description: "The configuration declares sensitive resources (sensitiveResources in .aegis.yaml: actions on ARN patterns — a production data bucket, the audit trail, a signing key), and the policy allows one of those actions on one of them. The decision is the evaluator's containment check, so wildcards, NotAction, NotResource and Deny statements count as AWS evaluates them. Without declared resources the check does not run.",
+			Remediation: "Narrow the statement's Action or Resource so the sensitive resource is out of reach, or add a Deny statement for it.",
+			References:  []string{"https://github.com/duo-labs/parliament#custom-config-file", "Parliament SENSITIVE_ACCESS", "https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckAccessNotGranted.html"},
+			Controls:    ctrls("nist AC-3 AC-6"),
+			Kinds:       identityKinds(),
+			Needs:       func(in *check.Input) bool { return len(in.Sensitive) > 0 },
+			Bad: []check.Example{
+				{Kind: policy.KindIdentity, Sensitive: exampleSensitive, Note: sensitiveNote + "; a wildcard reaches it", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::example-prod-*/*"}]}`},
+				{Kind: policy.KindIdentity, Sensitive: exampleSensitive, Note: sensitiveNote + "; NotResource excluding another bucket", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::example-public/*"}]}`},
+			},
+			Good: []check.Example{
+				{Kind: policy.KindIdentity, Sensitive: exampleSensitive, Note: sensitiveNote + "; another bucket", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-dev-data/*"}]}`},
+				{Kind: policy.KindIdentity, Sensitive: exampleSensitive, Note: sensitiveNote + "; denied again", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:GetObject*","Resource":"arn:aws:s3:::example-prod-data/*"}]}`},
+			},
+			Run: runSensitiveAccess,
+		},
+		{
 			ID: "AEG-EXP-008", Category: check.CategoryDataExfiltration, Severity: check.SeverityMedium,
 			Title:       "KMS decryption allowed on all keys",
 			Description: "kms:Decrypt or kms:ReEncryptFrom on every key, with no kms:ViaService condition, lets the holder decrypt any data encrypted under any key whose key policy delegates to IAM.",
@@ -238,7 +257,7 @@ func exposureRules() []*check.Rule {
 						continue
 					}
 					action := "s3:GetObject"
-					if vals := st.Action.Strings(); len(vals) > 0 && !strings.ContainsAny(vals[0], "*?") {
+					if vals := st.Action.Strings(); len(vals) > 0 && !hasWildcard(vals[0]) {
 						action = vals[0]
 					}
 					ans := e.ask(foreignRole, action, resourceSample(st), st)
@@ -349,5 +368,33 @@ func runCrossAccountGrant(p *check.Pass) {
 		}
 		p.Report(pv.stmt, pv.value.Pos, "Principal.AWS", fmt.Sprintf("the policy grants %s, in account %s, access to a resource of account %s.", pv.value.Text, acct, owner),
 			fmt.Sprintf(`If account %s is not part of your organisation, remove it; otherwise add {"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-ORGID"}}} to this statement.`, acct), check.Exposure{})
+	}
+}
+
+// exampleSensitive is the sensitive resource AEG-EXP-007's examples run
+// with: a production bucket's objects; sensitiveNote says so in the
+// examples' notes.
+var exampleSensitive = []*check.SensitiveResource{
+	check.MustSensitiveResource("prod-data", []string{"s3:GetObject", "s3:GetObjectVersion"}, []string{"arn:aws:s3:::example-prod-data/*"}),
+}
+
+const sensitiveNote = "sensitive resource prod-data declared as s3:GetObject, s3:GetObjectVersion on arn:aws:s3:::example-prod-data/*"
+
+// runSensitiveAccess reports each declared sensitive resource the policy
+// reaches, at the statement that grants it, with the request that proves
+// it (AEG-EXP-007).
+func runSensitiveAccess(p *check.Pass) {
+	for _, s := range p.Sensitive {
+		b := p.Reaches(s)
+		switch {
+		case b == nil:
+		case len(b.Possible) > 0:
+			p.Report(nil, p.Doc.Pos, "", fmt.Sprintf("the policy may reach sensitive resource %s: %s", s, strings.Join(b.Possible, "; ")),
+				fmt.Sprintf("Make the policy's reach decidable (name the actions and resources it needs), or add %s.", s.DenyStatement()), check.Exposure{})
+		default:
+			p.Report(b.Statement, b.Pos(), "Action", fmt.Sprintf("%s: sensitive resource %s", b.Describe(), s.Name),
+				fmt.Sprintf("Remove %s on %s from this statement (narrow its Action or Resource), or add %s.", b.Action, b.Resource, s.DenyStatement()),
+				b.Exposure())
+		}
 	}
 }

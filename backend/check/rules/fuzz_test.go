@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/aegis-iam/aegis/backend/check"
@@ -24,6 +25,31 @@ func FuzzRules(f *testing.F) {
 			return
 		}
 		for _, fd := range reg.Run(&check.Input{File: "fuzz.json", Kind: k, Doc: doc, DB: d}, check.Options{}) {
+			if fd.Message == "" || fd.Remediation == "" {
+				t.Fatalf("%s: finding without message or remediation: %+v", fd.RuleID, fd)
+			}
+		}
+	})
+}
+
+// FuzzAccountRules runs every rule over arbitrary account facts (decoded
+// from their JSON form): the account rules must never panic on facts an
+// audit or a reader produces, however odd.
+func FuzzAccountRules(f *testing.F) {
+	reg := registry(f)
+	for _, r := range reg.Rules() {
+		for _, ex := range append(append([]check.Example(nil), r.Bad...), r.Good...) {
+			if ex.Kind == policy.KindAccount {
+				f.Add([]byte(ex.Policy))
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		var acct check.Account
+		if json.Unmarshal(src, &acct) != nil {
+			return
+		}
+		for _, fd := range reg.Run(&check.Input{File: "fuzz.json", Kind: policy.KindAccount, Account: &acct}, check.Options{}) {
 			if fd.Message == "" || fd.Remediation == "" {
 				t.Fatalf("%s: finding without message or remediation: %+v", fd.RuleID, fd)
 			}

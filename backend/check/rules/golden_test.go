@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -19,10 +20,10 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 // goldenGroups are the rule groups whose findings the golden files of
 // testdata/golden pin.
-var goldenGroups = []string{"AEG-PRIV-", "AEG-EXP-", "AEG-CRED-", "AEG-TRUST-", "AEG-SVC-"}
+var goldenGroups = []string{"AEG-PRIV-", "AEG-EXP-", "AEG-CRED-", "AEG-TRUST-", "AEG-SVC-", "AEG-ACCT-", "AEG-WILD-012"}
 
 // TestGolden validates each testdata/golden/KIND-NAME.json as a policy of
-// KIND and compares the findings of the privilege-escalation, exposure,
+// KIND (account facts, check.Account's JSON, for KIND account) and compares the findings of the privilege-escalation, exposure,
 // credentials, trust and service rules with KIND-NAME.golden.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/golden/*.json")
@@ -38,6 +39,9 @@ func TestGolden(t *testing.T) {
 				kindName = "vpc-endpoint"
 			}
 			kind, err := policy.ParseKind(kindName)
+			if kindName == policy.KindAccount.String() {
+				kind, err = policy.KindAccount, nil
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,12 +49,18 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			doc, err := policy.Parse(file, src, kind)
+			in := &check.Input{File: filepath.Base(file), Kind: kind, DB: d}
+			if kind == policy.KindAccount {
+				in.Account = new(check.Account)
+				err = json.Unmarshal(src, in.Account)
+			} else {
+				in.Doc, err = policy.Parse(file, src, kind)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
 			var b strings.Builder
-			for _, f := range reg.Run(&check.Input{File: filepath.Base(file), Kind: kind, Doc: doc, DB: d}, check.Options{}) {
+			for _, f := range reg.Run(in, check.Options{}) {
 				if !hasAnyPrefix(f.RuleID, goldenGroups) {
 					continue
 				}

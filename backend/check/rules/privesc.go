@@ -57,7 +57,7 @@ func (e *engine) pathGrants(path *escalationPath) []*grant {
 	if path.Rule == "AEG-PRIV-002" {
 		accept = notSelf
 	}
-	out := make([]*grant, 0, len(path.Requires))
+	var out []*grant // allocated once the first group is granted: most paths fail there
 	for _, group := range path.Requires {
 		var best *grant
 		for _, a := range group {
@@ -70,6 +70,9 @@ func (e *engine) pathGrants(path *escalationPath) []*grant {
 		}
 		if best == nil {
 			return nil
+		}
+		if out == nil {
+			out = make([]*grant, 0, len(path.Requires))
 		}
 		out = append(out, best)
 	}
@@ -84,10 +87,23 @@ func (e *engine) passRoleTo(g *grant, service string) *grant {
 	if !hasConditionKey(g.conditions, "iam:PassedToService") {
 		return g
 	}
+	// Many paths pass a role to the same service: ask once.
+	key := passKey{g.action, g.scope, g.resource, service}
+	if r, ok := e.passMemo[key]; ok {
+		return r
+	}
 	var ctx eval.Context
 	ctx.Set("iam:PassedToService", service)
-	return e.askContext(g.action, sample{g.scope, g.resource}, ctx)
+	r := e.askContext(g.action, sample{g.scope, g.resource}, ctx)
+	if e.passMemo == nil {
+		e.passMemo = map[passKey]*grant{}
+	}
+	e.passMemo[key] = r
+	return r
 }
+
+// passKey is a passRoleTo question: a grant and the service.
+type passKey struct{ action, scope, resource, service string }
 
 // combinedExposure is the exposure of a path: on all resources only if
 // every permission is, conditioned if any is.
@@ -115,9 +131,19 @@ func pathMessage(path *escalationPath, gs []*grant) string {
 // remedy writes the finding's remediation; keep, when set, drops paths whose
 // grants are already safe (e.g. conditioned on the right key).
 type pathRule struct {
-	paths  []escalationPath // the catalogue's paths; run keeps those of its rule
+	paths  map[string][]escalationPath // the catalogue's paths by rule; run takes those of its rule
 	remedy func(path *escalationPath, gs []*grant) string
 	keep   func(gs []*grant) bool
+}
+
+// pathsByRule groups the catalogue's paths by the rule that reports them,
+// in catalogue order.
+func pathsByRule(paths []escalationPath) map[string][]escalationPath {
+	out := map[string][]escalationPath{}
+	for _, path := range paths {
+		out[path.Rule] = append(out[path.Rule], path)
+	}
+	return out
 }
 
 func (pr pathRule) run(p *check.Pass) {
@@ -125,12 +151,9 @@ func (pr pathRule) run(p *check.Pass) {
 	if e == nil {
 		return
 	}
-	paths := pr.paths
+	paths := pr.paths[p.Rule().ID]
 	for i := range paths {
 		path := &paths[i]
-		if path.Rule != p.Rule().ID {
-			continue
-		}
 		gs := e.pathGrants(path)
 		if gs == nil || (pr.keep != nil && !pr.keep(gs)) {
 			continue
@@ -158,7 +181,7 @@ func plural(n int) string {
 }
 
 func privescRules() []*check.Rule {
-	paths := escalationPaths()
+	paths := pathsByRule(escalationPaths())
 	refs := func(extra ...string) []string {
 		return append([]string{
 			"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",

@@ -14,4 +14,4 @@ func All() []*check.Rule {
 }
 
 // groups lists one constructor per category file.
-var groups = []func() []*check.Rule{syntaxRules, wildcardRules, conditionRules, privescRules, trustRules, exposureRules, credentialRules, serviceRules}
+var groups = []func() []*check.Rule{syntaxRules, wildcardRules, conditionRules, privescRules, privescGraphRules, trustRules, exposureRules, credentialRules, serviceRules, accountRules, attachedRules}

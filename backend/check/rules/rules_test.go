@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -32,13 +33,25 @@ func db(t testing.TB) *iamdb.DB {
 // of rule id.
 func run(t *testing.T, reg *check.Registry, d *iamdb.DB, id string, ex check.Example) []check.Finding {
 	t.Helper()
+	if ex.Kind == policy.KindAccount {
+		var acct check.Account
+		if err := json.Unmarshal([]byte(ex.Policy), &acct); err != nil {
+			t.Fatalf("account example does not decode: %v\n%s", err, ex.Policy)
+		}
+		return ofRule(reg.Run(&check.Input{File: "example.json", Kind: ex.Kind, DB: d, Account: &acct}, check.Options{}), id)
+	}
 	doc, err := policy.Parse("example.json", []byte(ex.Policy), ex.Kind)
 	if err != nil && (doc == nil || !strings.HasPrefix(id, "AEG-SYN-")) {
 		t.Fatalf("example does not parse: %v\n%s", err, ex.Policy)
 	}
 	errs, _ := err.(policy.ErrorList)
+	return ofRule(reg.Run(&check.Input{File: "example.json", Kind: ex.Kind, Doc: doc, DB: d, Errors: errs, Sensitive: ex.Sensitive}, check.Options{}), id)
+}
+
+// ofRule keeps the findings of rule id.
+func ofRule(fs []check.Finding, id string) []check.Finding {
 	var out []check.Finding
-	for _, f := range reg.Run(&check.Input{File: "example.json", Kind: ex.Kind, Doc: doc, DB: d, Errors: errs}, check.Options{}) {
+	for _, f := range fs {
 		if f.RuleID == id {
 			out = append(out, f)
 		}

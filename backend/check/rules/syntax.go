@@ -7,8 +7,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/aegis-iam/aegis/backend/check"
 	"github.com/aegis-iam/aegis/backend/iamdb"
@@ -127,24 +129,40 @@ const (
 	version2008 = "2008-10-17"
 )
 
+// readReports is a valid identity policy: the good example of most syntax
+// rules.
+const readReports = `{"Version":"2012-10-17","Statement":[{"Sid":"ReadReports","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`
+
+// syntaxRule completes a syntax rule's metadata: its category and, unless
+// given, the parser's own errors as its check (reportParseErrors) and
+// readReports as its good example.
+func syntaxRule(r check.Rule) *check.Rule {
+	r.Category = check.CategorySyntax
+	if r.Run == nil {
+		r.Run = reportParseErrors
+	}
+	if r.Good == nil {
+		r.Good = []check.Example{{Kind: policy.KindIdentity, Policy: readReports}}
+	}
+	return &r
+}
+
 func syntaxRules() []*check.Rule {
-	ok := `{"Version":"2012-10-17","Statement":[{"Sid":"ReadReports","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`
 	bucket := `{"Version":"2012-10-17","Statement":[{"Sid":"ReadReports","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/reporting"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`
 	ident := policy.KindIdentity
+	fits := &typeMatcher{}
 	return []*check.Rule{
-		{
-			ID: "AEG-SYN-001", Category: check.CategorySyntax, Severity: check.SeverityHigh,
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-001", Severity: check.SeverityHigh,
 			Title:       "Policy is not valid JSON",
 			Description: "IAM rejects a policy that is not well-formed JSON (a trailing comma, a missing quote, a stray byte order mark); the parts after the error are not checked at all.",
 			Remediation: "Fix the JSON at the reported position",
 			References:  []string{refGrammar, "Access Analyzer JSON_SYNTAX_ERROR", "Parliament MALFORMED_JSON"},
 			Controls:    ctrls("nist CM-6"),
 			Bad:         []check.Example{{Kind: ident, Note: "trailing comma", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*",}]}`}},
-			Good:        []check.Example{{Kind: ident, Policy: ok}},
-			Run:         reportParseErrors,
-		},
-		{
-			ID: "AEG-SYN-002", Category: check.CategorySyntax, Severity: check.SeverityHigh,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-002", Severity: check.SeverityHigh,
 			Title:       "Unknown element, wrong type or duplicate key",
 			Description: "A policy may hold only Version, Id and Statement, and a statement only Sid, Effect, Principal/NotPrincipal, Action/NotAction, Resource/NotResource and Condition, each of its JSON type. IAM rejects anything else, and keys repeated in one object (even in a different letter case) make one of the values silently disappear.",
 			Remediation: "Remove or rename the element, or give it the JSON type the grammar expects",
@@ -154,21 +172,17 @@ func syntaxRules() []*check.Rule {
 				{Kind: ident, Note: "misspelt element", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Actions":"s3:GetObject","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`},
 				{Kind: ident, Note: "duplicate key", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a/*","resource":"arn:aws:s3:::b/*"}]}`},
 			},
-			Good: []check.Example{{Kind: ident, Policy: ok}},
-			Run:  reportParseErrors,
-		},
-		{
-			ID: "AEG-SYN-003", Category: check.CategorySyntax, Severity: check.SeverityHigh,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-003", Severity: check.SeverityHigh,
 			Title:       "Statement missing or empty",
 			Description: "A policy without statements grants and denies nothing; IAM rejects it.",
 			Remediation: "Add a Statement element holding at least one statement",
 			References:  []string{refGrammar, "Access Analyzer MISSING_STATEMENT"},
 			Bad:         []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[]}`}},
-			Good:        []check.Example{{Kind: ident, Policy: ok}},
-			Run:         reportParseErrors,
-		},
-		{
-			ID: "AEG-SYN-004", Category: check.CategorySyntax, Severity: check.SeverityLow,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-004", Severity: check.SeverityLow,
 			Title:       "Version missing, outdated or invalid",
 			Description: "Without Version, or with the 2008-10-17 version, IAM does not substitute policy variables such as ${aws:username}: they are matched literally. Any other value is rejected.",
 			Remediation: `Add "Version": "2012-10-17" as the first element of the policy`,
@@ -177,21 +191,18 @@ func syntaxRules() []*check.Rule {
 				{Kind: ident, Note: "no Version", Policy: `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`},
 				{Kind: ident, Note: "invalid value", Policy: `{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`},
 			},
-			Good: []check.Example{{Kind: ident, Policy: ok}},
-			Run:  runVersion,
-		},
-		{
-			ID: "AEG-SYN-005", Category: check.CategorySyntax, Severity: check.SeverityHigh,
+			Run: runVersion,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-005", Severity: check.SeverityHigh,
 			Title:       "Effect missing or invalid",
 			Description: `Every statement needs "Effect": "Allow" or "Deny", spelt exactly so; IAM rejects anything else.`,
 			Remediation: `Set "Effect" to "Allow" or "Deny"`,
 			References:  []string{"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_effect.html", "Access Analyzer MISSING_EFFECT, INVALID_EFFECT"},
 			Bad:         []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`}},
-			Good:        []check.Example{{Kind: ident, Policy: ok}},
-			Run:         reportParseErrors,
-		},
-		{
-			ID: "AEG-SYN-006", Category: check.CategorySyntax, Severity: check.SeverityHigh,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-006", Severity: check.SeverityHigh,
 			Title:       "Required element missing or conflicting pair",
 			Description: "A statement needs exactly one of Action/NotAction and, in identity policies, exactly one of Resource/NotResource; Principal and NotPrincipal exclude each other; a trust policy names no Resource. IAM rejects other combinations.",
 			Remediation: "Keep exactly one element of each pair",
@@ -200,11 +211,9 @@ func syntaxRules() []*check.Rule {
 				{Kind: ident, Note: "no Resource", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}`},
 				{Kind: ident, Note: "Action and NotAction", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteObject","NotAction":"s3:GetObject","Resource":"*"}]}`},
 			},
-			Good: []check.Example{{Kind: ident, Policy: ok}},
-			Run:  reportParseErrors,
-		},
-		{
-			ID: "AEG-SYN-007", Category: check.CategorySyntax, Severity: check.SeverityHigh,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-007", Severity: check.SeverityHigh,
 			Title:       "Principal where the policy type forbids it, or missing where required",
 			Description: "Identity policies, permissions boundaries and session policies apply to the principal they are attached to and cannot name one; resource-based and trust policies must say whom they apply to.",
 			Remediation: "Remove Principal from identity-style policies; add it to resource-based and trust policies",
@@ -213,11 +222,10 @@ func syntaxRules() []*check.Rule {
 				{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`},
 				{Kind: policy.KindResource, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`},
 			},
-			Good: []check.Example{{Kind: ident, Policy: ok}, {Kind: policy.KindResource, Policy: bucket}},
-			Run:  reportParseErrors,
-		},
-		{
-			ID: "AEG-SYN-008", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+			Good: []check.Example{{Kind: ident, Policy: readReports}, {Kind: policy.KindResource, Policy: bucket}},
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-008", Severity: check.SeverityMedium,
 			Title:       "Malformed principal",
 			Description: `A principal is "*" or an object whose keys are AWS, Service, Federated or CanonicalUser; other keys and bare strings are rejected. Unique IDs (AIDA…, AROA…) left in a policy point at a user or role that was deleted — recreating it with the same name does not restore access.`,
 			Remediation: `Write the principal as {"AWS": "arn:aws:iam::ACCOUNT:role/NAME"}, {"Service": "SERVICE.amazonaws.com"} or {"Federated": "PROVIDER"}`,
@@ -228,9 +236,9 @@ func syntaxRules() []*check.Rule {
 			},
 			Good: []check.Example{{Kind: policy.KindResource, Policy: bucket}},
 			Run:  runPrincipalFormat,
-		},
-		{
-			ID: "AEG-SYN-009", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-009", Severity: check.SeverityMedium,
 			Title:       "Unknown service prefix",
 			Description: "The action or condition key names a service prefix the Service Authorization Reference does not define, so the element matches nothing.",
 			Remediation: "Use the service's IAM prefix",
@@ -239,11 +247,14 @@ func syntaxRules() []*check.Rule {
 				{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s4:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`},
 				{Kind: ident, Note: "condition key", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*","Condition":{"StringEquals":{"s4:ExistingObjectTag/team":"finance"}}}]}`},
 			},
-			Good: []check.Example{{Kind: ident, Policy: ok}},
-			Run:  runUnknownService,
-		},
-		{
-			ID: "AEG-SYN-010", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+			Good: []check.Example{
+				{Kind: ident, Policy: readReports},
+				{Kind: policy.KindTrust, Note: "EKS IRSA trust: the OIDC provider URL prefixes its claims", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud":"sts.amazonaws.com","oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub":"system:serviceaccount:default:my-service-account"}}}]}`},
+			},
+			Run: runUnknownService,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-010", Severity: check.SeverityMedium,
 			Title:       "Unknown action",
 			Description: "The action does not exist for its service (a typo or a retired API), so it grants nothing — and in a Deny statement it silently denies nothing, which is why the finding is high there.",
 			Remediation: "Use an action the service defines",
@@ -253,11 +264,10 @@ func syntaxRules() []*check.Rule {
 				{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObjects","Resource":"arn:aws:s3:::example-reports/*"}]}`},
 				{Kind: ident, Note: "Deny that denies nothing", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteBuckets","Resource":"*"}]}`},
 			},
-			Good: []check.Example{{Kind: ident, Policy: ok}},
-			Run:  runUnknownAction,
-		},
-		{
-			ID: "AEG-SYN-011", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+			Run: runUnknownAction,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-011", Severity: check.SeverityMedium,
 			Title:       "Malformed resource ARN",
 			Description: "A Resource value is \"*\" or an ARN arn:partition:service:region:account:resource with a known partition, a 12-digit account and a lower-case service; anything else matches no resource.",
 			Remediation: "Write the ARN in the service's documented format",
@@ -266,11 +276,11 @@ func syntaxRules() []*check.Rule {
 				{Kind: ident, Note: "missing field", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:example-reports/*"}]}`},
 				{Kind: ident, Note: "bad account", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:eu-west-1:12345:orders"}]}`},
 			},
-			Good: []check.Example{{Kind: ident, Policy: ok}, {Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:*:123456789012:orders-*"}]}`}},
+			Good: []check.Example{{Kind: ident, Policy: readReports}, {Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:*:123456789012:orders-*"}]}`}},
 			Run:  runARNFormat,
-		},
-		{
-			ID: "AEG-SYN-012", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-012", Severity: check.SeverityMedium,
 			Title:       "Resource matches no resource type of the actions",
 			Description: "Each action applies to some resource types (s3:ListBucket to buckets, s3:GetObject to objects) or only to \"*\". A Resource no listed action can use, or an action none of the listed resources fits, makes that part of the statement dead: it never applies.",
 			Remediation: "Name resources of the types the actions take",
@@ -280,10 +290,10 @@ func syntaxRules() []*check.Rule {
 				{Kind: ident, Note: "wildcard-only action given an ARN", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::example-reports"}]}`},
 			},
 			Good: []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::example-reports","arn:aws:s3:::example-reports/*"]}]}`}},
-			Run:  runResourceMismatch,
-		},
-		{
-			ID: "AEG-SYN-013", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+			Run:  func(p *check.Pass) { runResourceMismatch(p, fits) },
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-013", Severity: check.SeverityMedium,
 			Title:       "Action of another service in a resource-based policy",
 			Description: "A resource-based policy governs only its own resource: a bucket policy cannot grant KMS or SQS actions. Such actions are rejected or never apply.",
 			Remediation: "Move the action to the policy of the resource it acts on, or to an identity policy",
@@ -292,19 +302,18 @@ func syntaxRules() []*check.Rule {
 			Bad:         []check.Example{{Kind: policy.KindResource, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/reporting"},"Action":["s3:GetObject","kms:Decrypt"],"Resource":"arn:aws:s3:::example-reports/*"}]}`}},
 			Good:        []check.Example{{Kind: policy.KindResource, Policy: bucket}},
 			Run:         runForeignActions,
-		},
-		{
-			ID: "AEG-SYN-014", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-014", Severity: check.SeverityMedium,
 			Title:       "Unknown condition operator",
 			Description: "The condition operator is not one IAM defines; IAM rejects the policy.",
 			Remediation: "Use a documented operator such as StringEquals, ArnLike, IpAddress or Bool",
 			References:  []string{refOperators, "Access Analyzer INVALID_CONDITION_OPERATOR", "Parliament UNKNOWN_OPERATOR"},
 			Bad:         []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*","Condition":{"StringEqual":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`}},
 			Good:        []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`}},
-			Run:         reportParseErrors,
-		},
-		{
-			ID: "AEG-SYN-015", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-015", Severity: check.SeverityMedium,
 			Title:       "Unknown or malformed condition key",
 			Description: "The condition key is not a global key nor one its service defines, or a tag key pattern lacks the tag name. A request never carries such a key, so the condition never matches (or always matches under a negated operator or IfExists).",
 			Remediation: "Use a documented condition key",
@@ -315,9 +324,9 @@ func syntaxRules() []*check.Rule {
 			},
 			Good: []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:StartInstances","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/env":"dev"}}}]}`}},
 			Run:  runUnknownKey,
-		},
-		{
-			ID: "AEG-SYN-016", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-016", Severity: check.SeverityMedium,
 			Title:       "Condition operator or value does not fit the key's type",
 			Description: "Each condition key has a type (String, ARN, Numeric, Date, Bool, IP address, Binary) and each operator compares one type; a mismatched pair or a value that is not of the type never matches as intended. A String operator on an ARN key works but loses ARN matching, so it is reported as low.",
 			Remediation: "Use the operator family of the key's type and values of that type",
@@ -328,9 +337,9 @@ func syntaxRules() []*check.Rule {
 			},
 			Good: []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*","Condition":{"DateLessThan":{"aws:CurrentTime":"2027-01-01T00:00:00Z"},"Bool":{"aws:SecureTransport":"true"}}}]}`}},
 			Run:  runTypeMismatch,
-		},
-		{
-			ID: "AEG-SYN-017", Category: check.CategorySyntax, Severity: check.SeverityLow,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-017", Severity: check.SeverityLow,
 			Title:       "Invalid, empty or duplicate Sid",
 			Description: "IAM policies accept only ASCII letters and digits in a Sid; several resource-based policies require unique Sids, and an empty Sid helps no one.",
 			Remediation: "Give each statement a unique alphanumeric Sid",
@@ -339,11 +348,10 @@ func syntaxRules() []*check.Rule {
 				{Kind: ident, Note: "space and dash", Policy: `{"Version":"2012-10-17","Statement":[{"Sid":"read reports-1","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-reports/*"}]}`},
 				{Kind: ident, Note: "duplicate", Policy: `{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a/*"},{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`},
 			},
-			Good: []check.Example{{Kind: ident, Policy: ok}},
-			Run:  runSid,
-		},
-		{
-			ID: "AEG-SYN-018", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+			Run: runSid,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-018", Severity: check.SeverityMedium,
 			Title:       "Malformed or unsupported policy variable",
 			Description: "Policy variables are written ${key}, without spaces, and are substituted only in Resource and Condition values of Version 2012-10-17 policies, with string and ARN operators. Elsewhere they are plain text that matches nothing.",
 			Remediation: `Write the variable as ${aws:username}, use it only in Resource or Condition values, and set "Version": "2012-10-17"`,
@@ -354,29 +362,26 @@ func syntaxRules() []*check.Rule {
 			},
 			Good: []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}]}`}},
 			Run:  runVariables,
-		},
-		{
-			ID: "AEG-SYN-019", Category: check.CategorySyntax, Severity: check.SeverityMedium,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-019", Severity: check.SeverityMedium,
 			Title:       "Policy exceeds its size quota",
 			Description: "IAM and Organizations cap policy size, counting characters other than whitespace: 6,144 for a managed policy or boundary, 2,048 for a role trust policy or session policy, 5,120 for an SCP or RCP, 20,480 for an S3 bucket or VPC endpoint policy. A larger policy is rejected.",
 			Remediation: "Split the policy or merge statements with the same effect, resources and conditions",
 			References:  []string{refQuotas, "Access Analyzer POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"},
 			Bad:         []check.Example{{Kind: policy.KindTrust, Policy: bigTrustPolicy()}},
-			Good:        []check.Example{{Kind: ident, Policy: ok}},
 			Run:         runSize,
-		},
-		{
-			ID: "AEG-SYN-020", Category: check.CategorySyntax, Severity: check.SeverityLow,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-020", Severity: check.SeverityLow,
 			Title:       "Empty array or object",
 			Description: "An empty Action, Resource, Principal or Condition array or object grants nothing or, for a condition, tests nothing; IAM rejects most of them.",
 			Remediation: "Fill the element or remove it",
 			References:  []string{refGrammar, "Access Analyzer EMPTY_ARRAY_ACTION, EMPTY_ARRAY_RESOURCE, EMPTY_OBJECT_PRINCIPAL, EMPTY_ARRAY_CONDITION"},
 			Bad:         []check.Example{{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[],"Resource":"arn:aws:s3:::example-reports/*"}]}`}},
-			Good:        []check.Example{{Kind: ident, Policy: ok}},
-			Run:         reportParseErrors,
-		},
-		{
-			ID: "AEG-SYN-021", Category: check.CategorySyntax, Severity: check.SeverityInfo,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-021", Severity: check.SeverityInfo,
 			Title:       "Redundant action, resource or statement",
 			Description: "An action or resource already covered by a wildcard of the same statement, or a statement identical to another, adds nothing and hides the policy's real scope.",
 			Remediation: "Remove the redundant entry",
@@ -385,11 +390,10 @@ func syntaxRules() []*check.Rule {
 				{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:GetObject"],"Resource":"arn:aws:s3:::example-reports/*"}]}`},
 				{Kind: ident, Note: "duplicate statement", Policy: `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::r/*"},{"Sid":"B","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::r/*"}]}`},
 			},
-			Good: []check.Example{{Kind: ident, Policy: ok}},
-			Run:  runRedundant,
-		},
-		{
-			ID: "AEG-SYN-022", Category: check.CategorySyntax, Severity: check.SeverityHigh,
+			Run: runRedundant,
+		}),
+		syntaxRule(check.Rule{
+			ID: "AEG-SYN-022", Severity: check.SeverityHigh,
 			Title:       "SCP or RCP grammar violation",
 			Description: "Service control policies accept an action wildcard only at the end of the action name and name no principal; resource control policies deny only (RCPFullAWSAccess aside), name Principal \"*\", have no NotAction and cover only the services RCPs support.",
 			Remediation: "Follow the Organizations policy syntax",
@@ -405,7 +409,7 @@ func syntaxRules() []*check.Rule {
 				{Kind: policy.KindRCP, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`},
 			},
 			Run: runOrgGrammar,
-		},
+		}),
 	}
 }
 
@@ -490,6 +494,23 @@ func knownKeyPrefix(db *iamdb.DB, prefix string) bool {
 	return len(db.KeyPrefixServices(prefix)) > 0
 }
 
+// webIdentityKey reports whether key is a claim of an IAM OIDC identity
+// provider, named by the provider's URL without "https://":
+// "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"
+// (an EKS cluster's IRSA trust), "token.example.com:aud". The prefix is the
+// provider's, not a service's, so the database cannot list it.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif
+func webIdentityKey(key string) bool {
+	i := strings.LastIndexByte(key, ':')
+	if i <= 0 || !oidcClaims[strings.ToLower(key[i+1:])] {
+		return false
+	}
+	url := key[:i]
+	host, _, _ := strings.Cut(url, "/")
+	return strings.Contains(host, ".") && !strings.HasPrefix(host, ".") && !strings.HasSuffix(host, ".") &&
+		!strings.ContainsAny(url, ":*?${} ")
+}
+
 func runUnknownService(p *check.Pass) {
 	if p.Doc == nil || p.DB == nil {
 		return
@@ -498,7 +519,7 @@ func runUnknownService(p *check.Pass) {
 		vals, elem := actionValues(st)
 		for _, v := range vals {
 			prefix, ok := servicePrefix(v.Text)
-			if !ok || strings.ContainsAny(prefix, "*?") || p.HasPlaceholder(v.Text) {
+			if !ok || hasWildcard(prefix) || p.HasPlaceholder(v.Text) {
 				continue
 			}
 			if _, known := p.DB.Service(prefix); !known {
@@ -509,7 +530,7 @@ func runUnknownService(p *check.Pass) {
 		for _, b := range st.Condition {
 			for _, e := range b.Entries {
 				prefix, ok := servicePrefix(e.Key.Text)
-				if ok && !knownKeyPrefix(p.DB, prefix) {
+				if ok && !knownKeyPrefix(p.DB, prefix) && !webIdentityKey(e.Key.Text) {
 					p.Report(st, e.Key.Pos, "Condition."+b.Operator.Text+"."+e.Key.Text,
 						fmt.Sprintf("condition key %q: no AWS service defines keys under %q", e.Key.Text, prefix),
 						"Use a global aws: key or a key of the action's service.", check.Exposure{})
@@ -530,7 +551,7 @@ func runUnknownAction(p *check.Pass) {
 				continue // a deploy-time placeholder's value is unknown here
 			}
 			prefix, _, ok := strings.Cut(v.Text, ":")
-			if ok && !strings.ContainsAny(prefix, "*?") {
+			if ok && !hasWildcard(prefix) {
 				if _, known := p.DB.Service(prefix); !known {
 					continue // AEG-SYN-009
 				}
@@ -539,7 +560,7 @@ func runUnknownAction(p *check.Pass) {
 			switch err := iamdb.CheckActionPattern(v.Text); {
 			case err != nil:
 				msg = fmt.Sprintf("%q is not a valid action: %v", v.Text, err)
-			case strings.ContainsAny(v.Text, "*?"):
+			case hasWildcard(v.Text):
 				if len(p.DB.Expand(v.Text)) > 0 {
 					continue
 				}
@@ -565,12 +586,12 @@ func runUnknownAction(p *check.Pass) {
 func suggestAction(db *iamdb.DB, name string) string {
 	prefix, rest, ok := strings.Cut(name, ":")
 	svc, known := db.Service(prefix)
-	if !ok || !known || strings.ContainsAny(rest, "*?") {
+	if !ok || !known || hasWildcard(rest) {
 		return ""
 	}
 	best, bestDist := "", 4 // suggest only close matches
 	for _, a := range svc.Actions {
-		if d := editDistance(strings.ToLower(rest), strings.ToLower(a.Name)); d < bestDist {
+		if d := iamdb.EditDistance(strings.ToLower(rest), strings.ToLower(a.Name)); d < bestDist {
 			best, bestDist = a.FullName(), d
 		}
 	}
@@ -578,27 +599,6 @@ func suggestAction(db *iamdb.DB, name string) string {
 		return ""
 	}
 	return fmt.Sprintf(" such as %q", best)
-}
-
-// editDistance is the Levenshtein distance of a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 var (
@@ -612,7 +612,7 @@ func arnProblem(s string) string {
 	if err != nil {
 		return err.Error()
 	}
-	wild := func(f string) bool { return strings.ContainsAny(f, "*?") || hasVariable(f) }
+	wild := func(f string) bool { return hasWildcard(f) || hasVariable(f) }
 	switch {
 	case !wild(a.Partition) && !slices.Contains(policy.Partitions, a.Partition):
 		return fmt.Sprintf("unknown partition %q (want one of %s)", a.Partition, strings.Join(policy.Partitions, ", "))
@@ -646,12 +646,15 @@ func runARNFormat(p *check.Pass) {
 }
 
 // literalAction reports whether an Action value names one action.
-func literalAction(s string) bool { return !strings.ContainsAny(s, "*?") }
+func literalAction(s string) bool { return !hasWildcard(s) }
 
-func runResourceMismatch(p *check.Pass) {
+func runResourceMismatch(p *check.Pass, m *typeMatcher) {
 	if p.DB == nil {
 		return
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.use(p.DB)
 	for _, f := range statementFacts(p) {
 		st := f.st
 		if st.Action == nil || st.Resource == nil || isStar(st.Resource) || len(f.actions()) == 0 {
@@ -668,7 +671,6 @@ func runResourceMismatch(p *check.Pass) {
 		if len(arns) == 0 {
 			continue
 		}
-		m := &typeMatcher{}
 		// Each ARN some action of its service can use.
 		checkARNs := !allWildcardOnly(f.actions())
 		for _, v := range arns {
@@ -727,14 +729,16 @@ func variablesAsWildcards(s string) string {
 // service are asked (the database matches formats of their own service).
 func usableARN(m *typeMatcher, acts []*iamdb.Action, arn string) bool {
 	parsed, err := policy.ParseARN(arn)
-	if err != nil || strings.ContainsAny(parsed.Service, "*?") {
+	if err != nil || hasWildcard(parsed.Service) {
 		return true
 	}
+	needle := ":" + parsed.Service + ":"
+	byType := m.forARN(arn)
 	for _, a := range acts {
-		if !strings.EqualFold(a.Service.Prefix, parsed.Service) && !sharesARNService(a, parsed.Service) {
+		if !strings.EqualFold(a.Service.Prefix, parsed.Service) && !sharesARNService(a, needle) {
 			continue
 		}
-		if a.WildcardOnly() || m.fits(a, arn) {
+		if a.WildcardOnly() || fitsType(byType, a, arn) {
 			return true
 		}
 	}
@@ -742,29 +746,53 @@ func usableARN(m *typeMatcher, acts []*iamdb.Action, arn string) bool {
 }
 
 // typeMatcher answers "can this ARN name a resource of this type" once per
-// pair: the actions of a statement share few resource types, and ARN
-// matching dominates the cost of AEG-SYN-012.
+// pair for every policy a rule checks against one database: the actions of
+// a statement share few resource types, policies repeat their ARNs
+// ("arn:aws:ec2:*:*:instance/*" in hundreds of managed policies), and ARN
+// matching dominates the cost of AEG-SYN-012. The answers are kept by ARN,
+// then by type, so asking about the many actions of one ARN hashes the ARN
+// once. Callers hold mu.
 type typeMatcher struct {
-	memo map[typeARN]bool
+	mu   sync.Mutex
+	db   *iamdb.DB
+	memo map[string]map[*iamdb.ResourceType]bool
 }
 
-type typeARN struct {
-	rt  *iamdb.ResourceType
-	arn string
+// typeMatcherMax bounds the ARNs a typeMatcher remembers: a long-lived
+// registry forgets them all when it reaches the bound.
+const typeMatcherMax = 1 << 14
+
+// use prepares m for db, forgetting the answers about another database (or
+// all of them at the bound).
+func (m *typeMatcher) use(db *iamdb.DB) {
+	if m.db != db || m.memo == nil || len(m.memo) >= typeMatcherMax {
+		m.db, m.memo = db, map[string]map[*iamdb.ResourceType]bool{}
+	}
+}
+
+// forARN returns the answers about arn.
+func (m *typeMatcher) forARN(arn string) map[*iamdb.ResourceType]bool {
+	byType, ok := m.memo[arn]
+	if !ok {
+		byType = map[*iamdb.ResourceType]bool{}
+		m.memo[arn] = byType
+	}
+	return byType
 }
 
 // fits reports whether arn can name a resource of one of a's types (what
 // iamdb.DB.ResourceTypesFor answers, memoized by type).
 func (m *typeMatcher) fits(a *iamdb.Action, arn string) bool {
-	if m.memo == nil {
-		m.memo = map[typeARN]bool{}
-	}
+	return fitsType(m.forARN(arn), a, arn)
+}
+
+// fitsType is fits with the answers about arn at hand.
+func fitsType(byType map[*iamdb.ResourceType]bool, a *iamdb.Action, arn string) bool {
 	for _, r := range a.Resources {
-		k := typeARN{r.Type, arn}
-		ok, seen := m.memo[k]
+		ok, seen := byType[r.Type]
 		if !seen {
 			ok = r.Type.MatchARN(arn)
-			m.memo[k] = ok
+			byType[r.Type] = ok
 		}
 		if ok {
 			return true
@@ -774,11 +802,12 @@ func (m *typeMatcher) fits(a *iamdb.Action, arn string) bool {
 }
 
 // sharesARNService reports whether some resource type of a has ARNs of the
-// service svc (ssmmessages actions act on ssm ARNs, for example).
-func sharesARNService(a *iamdb.Action, svc string) bool {
+// service named by needle, ":svc:" (ssmmessages actions act on ssm ARNs,
+// for example).
+func sharesARNService(a *iamdb.Action, needle string) bool {
 	for _, r := range a.Resources {
 		for _, f := range r.Type.ARNFormats {
-			if strings.Contains(f, ":"+svc+":") {
+			if strings.Contains(f, needle) {
 				return true
 			}
 		}
@@ -843,7 +872,7 @@ func runForeignActions(p *check.Pass) {
 		svcs := map[string]bool{}
 		for _, v := range st.Resource.Values {
 			a, err := policy.ParseARN(p.WithoutPlaceholders(v.Text))
-			if err != nil || strings.ContainsAny(a.Service, "*?") {
+			if err != nil || hasWildcard(a.Service) {
 				svcs = nil
 				break
 			}
@@ -854,7 +883,7 @@ func runForeignActions(p *check.Pass) {
 		}
 		for _, v := range st.Action.Values {
 			prefix, ok := servicePrefix(v.Text)
-			if !ok || strings.ContainsAny(prefix, "*?") || svcs[strings.ToLower(prefix)] {
+			if !ok || hasWildcard(prefix) || svcs[strings.ToLower(prefix)] {
 				continue
 			}
 			if _, known := p.DB.Service(prefix); !known {
@@ -891,6 +920,9 @@ func runUnknownKey(p *check.Pass) {
 				}
 				if !knownKeyPrefix(p.DB, prefix) || hasVariable(key) {
 					continue // AEG-SYN-009, or a variable the database cannot resolve
+				}
+				if strings.Contains(prefix, ".") {
+					continue // a web identity provider's claim ("HOST:sub"): each provider has its own
 				}
 				if strings.HasSuffix(key, "/") {
 					p.Report(st, e.Key.Pos, "Condition."+b.Operator.Text+"."+key, fmt.Sprintf("condition key %q lacks the tag or attribute name after '/'", key),
@@ -1176,9 +1208,75 @@ func sizeQuota(k policy.Kind) (int, string) {
 // whitespace, as IAM counts against its quotas.
 func policySize(doc *policy.Document) int {
 	n := 0
-	for _, r := range string(policy.Format(doc)) {
+	text := policy.Format(doc)
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf { // unicode.IsSpace without the call
+			if c != ' ' && (c < '\t' || c > '\r') {
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(text[i:])
 		if !unicode.IsSpace(r) {
 			n++
+		}
+		i += size
+	}
+	return n
+}
+
+// sizeBound is an upper bound of policySize computed without printing
+// the document: a byte of a string other than printable ASCII prints as at
+// most a six-character escape, and each element adds at most its key,
+// quotes, brackets and separators. Most policies are far below their
+// quota, and printing every one of them to count its characters was a
+// tenth of a run.
+func sizeBound(doc *policy.Document) int {
+	const perElement = 20 // `"NotPrincipal":` or `"Condition":` with brackets and a comma
+	str := func(s string) int {
+		n := 3 // quotes and a comma
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' {
+				n++
+			} else {
+				n += 6
+			}
+		}
+		return n
+	}
+	n := 32 + str(doc.Version.Text) + str(doc.ID.Text) + 2*perElement
+	list := func(l *policy.List) {
+		if l == nil {
+			return
+		}
+		n += perElement
+		for _, v := range l.Values {
+			n += str(v.Text)
+		}
+	}
+	for _, st := range doc.Statements {
+		n += 3*perElement + str(st.Sid.Text) // braces, Sid, Effect and its value
+		for _, pr := range [...]*policy.Principal{st.Principal, st.NotPrincipal} {
+			if pr != nil {
+				n += perElement + 3
+				for _, l := range [...]*policy.List{pr.AWS, pr.CanonicalUser, pr.Federated, pr.Service} {
+					list(l)
+				}
+			}
+		}
+		for _, l := range [...]*policy.List{st.Action, st.NotAction, st.Resource, st.NotResource} {
+			list(l)
+		}
+		if st.Condition != nil {
+			n += perElement
+			for _, b := range st.Condition {
+				n += perElement + str(b.Operator.Text)
+				for _, e := range b.Entries {
+					n += str(e.Key.Text)
+					list(e.Values)
+				}
+			}
 		}
 	}
 	return n
@@ -1186,7 +1284,7 @@ func policySize(doc *policy.Document) int {
 
 func runSize(p *check.Pass) {
 	quota, what := sizeQuota(p.Kind)
-	if p.Doc == nil || quota == 0 {
+	if p.Doc == nil || quota == 0 || sizeBound(p.Doc) <= quota {
 		return
 	}
 	if n := policySize(p.Doc); n > quota {
@@ -1195,9 +1293,38 @@ func runSize(p *check.Pass) {
 	}
 }
 
+// statementShape is what two equal statements share, cheap to compare:
+// only statements of the same shape are printed to compare them whole.
+type statementShape struct {
+	effect                  policy.Effect
+	principal, notPrincipal bool
+	lists                   [4]int
+	firstValues             [4]string
+	condition               int
+}
+
+func shapeOf(st *policy.Statement) statementShape {
+	sh := statementShape{effect: st.Effect, principal: st.Principal != nil, notPrincipal: st.NotPrincipal != nil, condition: len(st.Condition)}
+	for i, l := range [...]*policy.List{st.Action, st.NotAction, st.Resource, st.NotResource} {
+		if l == nil {
+			sh.lists[i] = -1
+			continue
+		}
+		sh.lists[i] = len(l.Values)
+		if len(l.Values) > 0 {
+			sh.firstValues[i] = l.Values[0].Text
+		}
+	}
+	return sh
+}
+
 func runRedundant(p *check.Pass) {
 	if p.Doc == nil {
 		return
+	}
+	shapes := make(map[statementShape]int, len(p.Doc.Statements))
+	for _, st := range p.Doc.Statements {
+		shapes[shapeOf(st)]++
 	}
 	seen := map[string]int{}
 	for _, st := range p.Doc.Statements {
@@ -1207,6 +1334,9 @@ func runRedundant(p *check.Pass) {
 			fold bool
 		}{{st.Action, "Action", true}, {st.NotAction, "NotAction", true}, {st.Resource, "Resource", false}, {st.NotResource, "NotResource", false}} {
 			reportCovered(p, st, l.list, l.elem, l.fold)
+		}
+		if shapes[shapeOf(st)] < 2 {
+			continue // no other statement can repeat it
 		}
 		one := *st
 		one.Sid = policy.Value{}
@@ -1227,15 +1357,20 @@ func reportCovered(p *check.Pass, st *policy.Statement, l *policy.List, elem str
 	if l == nil || len(l.Values) < 2 {
 		return
 	}
-	norm := make([]string, len(l.Values))
 	var patterns []int
+	for i, v := range l.Values {
+		if hasWildcard(v.Text) {
+			patterns = append(patterns, i)
+		}
+	}
+	if len(patterns) == 0 {
+		return
+	}
+	norm := make([]string, len(l.Values))
 	for i, v := range l.Values {
 		norm[i] = v.Text
 		if fold {
 			norm[i] = strings.ToLower(v.Text)
-		}
-		if strings.ContainsAny(v.Text, "*?") {
-			patterns = append(patterns, i)
 		}
 	}
 	for i, v := range l.Values {

@@ -2,11 +2,13 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aegis-iam/aegis/backend/check"
+	"github.com/aegis-iam/aegis/backend/iamdb"
 	"github.com/aegis-iam/aegis/backend/policy"
 )
 
@@ -125,6 +127,21 @@ func TestARNProblem(t *testing.T) {
 	}
 }
 
+// TestProviderClaimKeys checks that web identity provider claims
+// ("token.actions.githubusercontent.com:sub") are not unknown keys, while a
+// misspelt service key still is.
+func TestProviderClaimKeys(t *testing.T) {
+	trust := func(key string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"` + key + `":"repo:o/r:ref:refs/heads/main"}}}]}`
+	}
+	if got := findingsOf(t, policy.KindTrust, trust("token.actions.githubusercontent.com:sub"), "AEG-SYN-015"); len(got) != 0 {
+		t.Errorf("GitHub sub claim reported as unknown: %q", got)
+	}
+	if got := findingsOf(t, policy.KindTrust, trust("sts:ExternalIdd"), "AEG-SYN-015"); len(got) != 1 {
+		t.Errorf("misspelt sts:ExternalId: %q, want one AEG-SYN-015", got)
+	}
+}
+
 func TestPolicySizeIgnoresWhitespace(t *testing.T) {
 	compact := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 	spaced := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}\n  ]\n}"
@@ -166,5 +183,113 @@ func TestPlaceholdersAreNotMalformedARNs(t *testing.T) {
 	}
 	if got := run(nil); len(got) == 0 {
 		t.Error("without placeholders known, the unresolved ${OrdersTable.Arn} was not reported")
+	}
+}
+
+// irsaTrust is the trust policy AWS documents for IAM roles for Kubernetes
+// service accounts (IRSA): the cluster's OIDC provider URL prefixes the
+// aud and sub claims.
+// https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
+const irsaTrust = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {
+        "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+      },
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {
+        "StringEquals": {
+          "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com",
+          "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:default:my-service-account"
+        }
+      }
+    }
+  ]
+}`
+
+// TestWebIdentityKeys checks that OIDC provider claims ("PROVIDER-URL:sub")
+// are valid condition keys, while a made-up claim or a misspelt built-in
+// provider stays unknown.
+func TestWebIdentityKeys(t *testing.T) {
+	const head = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{`
+	tests := []struct {
+		name, kind string
+		src        string
+		want       []string
+	}{
+		{"EKS IRSA trust policy", "trust", irsaTrust, nil},
+		{"custom provider", "trust", head + `"token.example.com:aud":"my-app","token.example.com:sub":"user-1"}}}]}`, nil},
+		{"built-in providers", "trust", head + `"accounts.google.com:aud":"my-app","cognito-identity.amazonaws.com:sub":"eu-west-1:id"}}}]}`, nil},
+		{"not a claim", "trust", head + `"token.example.com:color":"blue"}}}]}`,
+			[]string{"AEG-SYN-009 1:212 Condition.StringEquals.token.example.com:color"}},
+		{"no host", "trust", head + `"tokenprovider:sub":"user-1"}}}]}`,
+			[]string{"AEG-SYN-009 1:212 Condition.StringEquals.tokenprovider:sub"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kind, err := policy.ParseKind(tt.kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, findingsOf(t, kind, tt.src, "AEG-SYN-")); diff != "" {
+				t.Errorf("findings of\n%s\n(-want +got):\n%s", tt.src, diff)
+			}
+		})
+	}
+}
+
+// TestSizeBound checks that sizeBound, which lets AEG-SYN-019 skip printing
+// a policy, never undercounts: on every managed policy, every example and
+// documents full of characters that print as escapes.
+func TestSizeBound(t *testing.T) {
+	docs := []*policy.Document{}
+	for _, in := range corpusInputs(t) {
+		docs = append(docs, in.Doc)
+	}
+	for _, rule := range registry(t).Rules() {
+		for _, ex := range append(append([]check.Example{}, rule.Good...), rule.Bad...) {
+			if doc, _ := policy.Parse("example.json", []byte(ex.Policy), ex.Kind); doc != nil {
+				docs = append(docs, doc)
+			}
+		}
+	}
+	for _, src := range []string{
+		`{"Statement":{"Sid":"\u0001\u0002","Effect":"Deny","NotPrincipal":{"AWS":["\u0003"],"Service":"\"\\"},"NotAction":[],"NotResource":"\u2028","Condition":{"\u0004":{"\u0005":["\u0006",1,true]}}}}`,
+		`{"Version":"2012-10-17","Id":"\u0007","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`,
+	} {
+		doc, err := policy.Parse("escapes.json", []byte(src), policy.KindAny)
+		if doc == nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		docs = append(docs, doc)
+	}
+	for _, doc := range docs {
+		if b, n := sizeBound(doc), policySize(doc); b < n {
+			t.Errorf("sizeBound = %d < policySize = %d for\n%s", b, n, policy.Format(doc))
+		}
+	}
+}
+
+// TestTypeMatcherForgets checks that AEG-SYN-012's answers, kept across
+// policies, are dropped for another database and at the bound.
+func TestTypeMatcherForgets(t *testing.T) {
+	d := db(t)
+	m := &typeMatcher{}
+	m.use(d)
+	m.forARN("arn:aws:s3:::example-reports")
+	if m.use(d); len(m.memo) != 1 {
+		t.Fatalf("same database: %d ARNs remembered, want 1", len(m.memo))
+	}
+	if m.use(&iamdb.DB{}); len(m.memo) != 0 {
+		t.Fatalf("another database: %d ARNs remembered, want 0", len(m.memo))
+	}
+	m.use(d)
+	for i := range typeMatcherMax {
+		m.forARN(fmt.Sprintf("arn:aws:s3:::bucket-%d", i))
+	}
+	if m.use(d); len(m.memo) != 0 {
+		t.Fatalf("at the bound: %d ARNs remembered, want 0", len(m.memo))
 	}
 }

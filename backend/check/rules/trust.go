@@ -29,6 +29,86 @@ func accountOf(principal string) string {
 	return principal
 }
 
+// Deploy-time placeholders (check.Input.Placeholders: "${AWS::AccountId}",
+// "${GithubOidc}", "${var.org}") stand for values unknown until deploy. The
+// trust rules judge the literal structure around a placeholder and treat
+// its content as unknown: a value that is nothing but placeholders is not
+// judged at all, and a placeholder never reads as "*" or as another
+// account.
+
+// standIn returns v with each placeholder replaced by stand, so a rule can
+// judge the structure of the literal rest of v.
+func standIn(p *check.Pass, v, stand string) string {
+	for _, ph := range p.Placeholders {
+		v = strings.ReplaceAll(v, ph, stand)
+	}
+	return v
+}
+
+// unknownValue reports whether v is made of placeholders only.
+func unknownValue(p *check.Pass, v string) bool {
+	return p.HasPlaceholder(v) && strings.TrimSpace(standIn(p, v, "")) == ""
+}
+
+// ownAccountRef reports whether a placeholder stands for the deploying
+// account's ID (CloudFormation's AWS::AccountId, Terraform's
+// aws_caller_identity data source).
+func ownAccountRef(v string) bool {
+	return v == "${AWS::AccountId}" || strings.HasPrefix(v, "${data.aws_caller_identity.") && strings.HasSuffix(v, ".account_id}")
+}
+
+// wholeAccount reports whether an AWS principal value names a whole
+// account — a 12-digit ID or an account root ARN, whose account may be a
+// placeholder — and returns the account as written.
+func wholeAccount(p *check.Pass, v string) (string, bool) {
+	if unknownValue(p, v) {
+		return v, ownAccountRef(v) // a bare placeholder is an account only if it says so
+	}
+	// A placeholder stands for a value of the shape its ARN field needs:
+	// a partition, an account ID.
+	parts := strings.Split(standIn(p, v, "\x00"), ":")
+	for i, stand := range map[int]string{1: "aws", 4: "000000000000"} {
+		if i < len(parts) {
+			parts[i] = strings.ReplaceAll(parts[i], "\x00", stand)
+		}
+	}
+	shape := strings.ReplaceAll(strings.Join(parts, ":"), "\x00", "x")
+	if !accountPrincipal.MatchString(shape) {
+		return "", false
+	}
+	if i := strings.Index(v, ":iam::"); i >= 0 {
+		return strings.TrimSuffix(v[i+len(":iam::"):], ":root"), true
+	}
+	return v, true
+}
+
+// oidcClaims are the token claims a trust condition tests as
+// "PROVIDER:CLAIM".
+var oidcClaims = map[string]bool{"aud": true, "sub": true, "azp": true, "amr": true, "oaud": true}
+
+// federatedHost returns the OIDC provider host of a federated principal
+// (see oidcHost). For a principal that is a placeholder ("${GithubOidc}")
+// the host is read from the statement's claim conditions
+// ("token.actions.githubusercontent.com:sub") when they name exactly one
+// provider, and is "" otherwise.
+func federatedHost(p *check.Pass, pv principalValue) string {
+	if !unknownValue(p, pv.value.Text) {
+		return oidcHost(pv.value.Text)
+	}
+	host := ""
+	for k := range conditionKeys(pv.stmt) {
+		i := strings.LastIndexByte(k, ':')
+		if i <= 0 || !oidcClaims[k[i+1:]] || !strings.Contains(k[:i], ".") {
+			continue
+		}
+		if host != "" && host != k[:i] {
+			return ""
+		}
+		host = k[:i]
+	}
+	return host
+}
+
 // principalValue is one value of an Allow statement's Principal element.
 type principalValue struct {
 	stmt  *policy.Statement
@@ -167,10 +247,10 @@ func trustRules() []*check.Rule {
 				{Kind: policy.KindTrust, Note: "aws:PrincipalArn narrows the account", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::444455556666:role/ci-*"}}}]}`}},
 			Run: func(p *check.Pass) {
 				for _, pv := range principals(p.Doc, "AWS") {
-					if !accountPrincipal.MatchString(pv.value.Text) || hasAnyKey(conditionKeys(pv.stmt), "aws:principalarn", "aws:userid", "aws:username", "aws:principaltag/") {
+					acct, ok := wholeAccount(p, pv.value.Text)
+					if !ok || hasAnyKey(conditionKeys(pv.stmt), "aws:principalarn", "aws:userid", "aws:username", "aws:principaltag/") {
 						continue
 					}
-					acct := accountOf(pv.value.Text)
 					p.Report(pv.stmt, pv.value.Pos, "Principal.AWS", fmt.Sprintf("the role trusts every principal of account %s that is allowed sts:AssumeRole.", acct),
 						fmt.Sprintf(`Replace %q with the ARN of the role or user that needs access, e.g. "arn:aws:iam::%s:role/NAME", or add {"Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::%s:role/NAME"}}}.`, pv.value.Text, acct, acct), check.Exposure{})
 				}
@@ -187,6 +267,8 @@ func trustRules() []*check.Rule {
 			Bad:         []check.Example{{Kind: policy.KindTrust, Policy: rootTrust}},
 			Good:        []check.Example{{Kind: policy.KindTrust, Policy: extIDTrust}},
 			Run: func(p *check.Pass) {
+				// Only literal accounts: a placeholder account is the
+				// deploying account or unknown, never known to be a third party.
 				for _, pv := range principals(p.Doc, "AWS") {
 					if !accountPrincipal.MatchString(pv.value.Text) || hasAnyKey(conditionKeys(pv.stmt), "sts:externalid", "aws:multifactorauthpresent", "aws:multifactorauthage") {
 						continue
@@ -357,7 +439,12 @@ func runServiceTrust(p *check.Pass) {
 // provider's aud nor its sub claim (GitHub and Cognito have their own rules).
 func runOIDCTrust(p *check.Pass) {
 	for _, pv := range principals(p.Doc, "Federated") {
-		host := oidcHost(pv.value.Text)
+		host := federatedHost(p, pv)
+		if host == "" && unknownValue(p, pv.value.Text) && newEngineStatement(pv.stmt).matches("sts:assumerolewithwebidentity") && !hasClaimCondition(pv.stmt) {
+			p.Report(pv.stmt, pv.value.Pos, "Principal.Federated", fmt.Sprintf("the role trusts the web identity provider %s (known at deploy time) without a condition on any token claim: any token it issues can assume the role.", pv.value.Text),
+				`Add {"Condition":{"StringEquals":{"PROVIDER-HOST:aud":"CLIENT-ID","PROVIDER-HOST:sub":"SUBJECT"}}} to this statement, with the provider's host (its URL without https://).`, check.Exposure{})
+			continue
+		}
 		if host == "" || host == githubOIDC || host == "cognito-identity.amazonaws.com" {
 			continue
 		}
@@ -376,11 +463,22 @@ func runOIDCTrust(p *check.Pass) {
 	}
 }
 
+// hasClaimCondition reports whether st tests a token claim of some
+// provider ("HOST:aud", "HOST:sub", ...).
+func hasClaimCondition(st *policy.Statement) bool {
+	for k := range conditionKeys(st) {
+		if i := strings.LastIndexByte(k, ':'); i > 0 && oidcClaims[k[i+1:]] {
+			return true
+		}
+	}
+	return false
+}
+
 // runGitHubTrust checks the sub claim of GitHub Actions trusts.
 func runGitHubTrust(p *check.Pass) {
 	const fix = `Add {"Condition":{"StringEquals":{"token.actions.githubusercontent.com:sub":"repo:ORG/REPO:environment:ENV"}}} (or "repo:ORG/REPO:ref:refs/heads/main").`
 	for _, pv := range principals(p.Doc, "Federated") {
-		if oidcHost(pv.value.Text) != githubOIDC {
+		if federatedHost(p, pv) != githubOIDC {
 			continue
 		}
 		subs := conditionValues(pv.stmt, githubOIDC+":sub")
@@ -389,16 +487,23 @@ func runGitHubTrust(p *check.Pass) {
 			continue
 		}
 		for _, v := range subs {
-			repo, _, _ := strings.Cut(strings.TrimPrefix(v.Text, "repo:"), ":")
+			if unknownValue(p, v.Text) {
+				continue
+			}
+			// A placeholder stands for a literal name ("repo:${Org}/app").
+			sub := standIn(p, v.Text, "x")
+			repo, _, _ := strings.Cut(strings.TrimPrefix(sub, "repo:"), ":")
 			org, name, _ := strings.Cut(repo, "/")
+			shownRepo, _, _ := strings.Cut(strings.TrimPrefix(v.Text, "repo:"), ":") // as written, placeholders included
+			shownOrg, _, _ := strings.Cut(shownRepo, "/")
 			elem := "Condition." + githubOIDC + ":sub"
 			switch {
-			case !strings.HasPrefix(v.Text, "repo:") || strings.ContainsAny(org, "*?") || org == "":
+			case !strings.HasPrefix(sub, "repo:") || hasWildcard(org) || org == "":
 				p.Report(pv.stmt, v.Pos, elem, fmt.Sprintf("sub %q does not pin a GitHub organisation and repository: workflows of other owners match it.", v.Text), fix, check.Exposure{AllResources: true})
-			case strings.ContainsAny(name, "*?") || name == "":
-				p.ReportSeverity(check.SeverityMedium, pv.stmt, v.Pos, elem, fmt.Sprintf("sub %q admits every repository of %s.", v.Text, org), fix, check.Exposure{})
-			case !strings.Contains(strings.TrimPrefix(v.Text, "repo:"+repo), ":") || strings.HasSuffix(v.Text, ":*"):
-				p.ReportSeverity(check.SeverityLow, pv.stmt, v.Pos, elem, fmt.Sprintf("sub %q admits every branch, tag and environment of %s.", v.Text, repo), fix, check.Exposure{})
+			case hasWildcard(name) || name == "":
+				p.ReportSeverity(check.SeverityMedium, pv.stmt, v.Pos, elem, fmt.Sprintf("sub %q admits every repository of %s.", v.Text, shownOrg), fix, check.Exposure{})
+			case !strings.Contains(strings.TrimPrefix(sub, "repo:"+repo), ":") || strings.HasSuffix(sub, ":*"):
+				p.ReportSeverity(check.SeverityLow, pv.stmt, v.Pos, elem, fmt.Sprintf("sub %q admits every branch, tag and environment of %s.", v.Text, shownRepo), fix, check.Exposure{})
 			}
 		}
 	}
@@ -417,6 +522,9 @@ func runTrustMismatch(p *check.Pass) {
 		}
 	}
 	for _, pv := range principals(p.Doc, "Federated") {
+		if unknownValue(p, pv.value.Text) {
+			continue // a provider reference ("${GithubOidc}"): its type is unknown
+		}
 		es := newEngineStatement(pv.stmt)
 		pos := pv.value.Pos
 		switch {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aegis-iam/aegis/backend/check"
@@ -109,5 +110,59 @@ func TestUnknownKindWithPrincipals(t *testing.T) {
 	identity := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}`
 	if got := findings(t, policy.KindAny, identity, "AEG-PRIV-010"); len(got) != 1 {
 		t.Errorf("AEG-PRIV-010 on an identity-like policy of unknown kind: %d findings, want 1", len(got))
+	}
+}
+
+// TestTrustPlaceholders checks that the trust rules read deploy-time
+// placeholders as unknown values: never as "*" or another account, and a
+// value made only of placeholders is not judged.
+func TestTrustPlaceholders(t *testing.T) {
+	trust := func(principal, cond string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"sts:AssumeRole"` + cond + `}]}`
+	}
+	const ghRef = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"${GithubOidc}"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":%q}}}]}`
+	tests := []struct {
+		name, rule, policy string
+		placeholders       []string
+		want               int
+	}{
+		{"own account root is not any principal", "AEG-TRUST-001", trust(`{"AWS":"arn:aws:iam::${AWS::AccountId}:root"}`, ""), []string{"${AWS::AccountId}"}, 0},
+		{"a parameter is not any principal", "AEG-TRUST-001", trust(`{"AWS":"${TrustedPrincipal}"}`, ""), []string{"${TrustedPrincipal}"}, 0},
+		{"own account root is not a third party", "AEG-TRUST-005", trust(`{"AWS":"arn:aws:iam::${AWS::AccountId}:root"}`, ""), []string{"${AWS::AccountId}"}, 0},
+		{"Terraform caller account is not a third party", "AEG-TRUST-005", trust(`{"AWS":"${data.aws_caller_identity.current.account_id}"}`, ""), []string{"${data.aws_caller_identity.current.account_id}"}, 0},
+		{"own account root is still a whole account", "AEG-TRUST-003", trust(`{"AWS":"arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}`, ""), []string{"${AWS::Partition}", "${AWS::AccountId}"}, 1},
+		{"bare AWS::AccountId is a whole account", "AEG-TRUST-003", trust(`{"AWS":"${AWS::AccountId}"}`, ""), []string{"${AWS::AccountId}"}, 1},
+		{"a parameter may be a role ARN", "AEG-TRUST-003", trust(`{"AWS":"${TrustedPrincipal}"}`, ""), []string{"${TrustedPrincipal}"}, 0},
+		{"a role ARN in the own account", "AEG-TRUST-003", trust(`{"AWS":"arn:aws:iam::${AWS::AccountId}:role/deployer"}`, ""), []string{"${AWS::AccountId}"}, 0},
+		{"a provider reference is not malformed", "AEG-TRUST-011", fmt.Sprintf(ghRef, "repo:octo-org/infra:ref:refs/heads/main"), []string{"${GithubOidc}"}, 0},
+		{"a provider reference with GitHub claims is GitHub", "AEG-TRUST-009", fmt.Sprintf(ghRef, "repo:octo-org/*"), []string{"${GithubOidc}"}, 1},
+		{"a placeholder organisation pins the repository", "AEG-TRUST-009", fmt.Sprintf(ghRef, "repo:${GitHubOrg}/${RepositoryName}:environment:prod"), []string{"${GithubOidc}", "${GitHubOrg}", "${RepositoryName}"}, 0},
+		{"a placeholder sub is unknown", "AEG-TRUST-009", fmt.Sprintf(ghRef, "${SubjectClaim}"), []string{"${GithubOidc}", "${SubjectClaim}"}, 0},
+		{"a literal branch wildcard around placeholders", "AEG-TRUST-009", fmt.Sprintf(ghRef, "repo:${GitHubOrg}/app:*"), []string{"${GithubOidc}", "${GitHubOrg}"}, 1},
+		{"an unknown provider without claim conditions", "AEG-TRUST-008",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"${EksOidcProvider}"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`, []string{"${EksOidcProvider}"}, 1},
+		{"an unknown provider with claim conditions", "AEG-TRUST-008",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"${EksOidcProvider}"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"${EksIssuer}:sub":"system:serviceaccount:app:api","${EksIssuer}:aud":"sts.amazonaws.com"}}}]}`, []string{"${EksOidcProvider}", "${EksIssuer}"}, 0},
+		{"own account in a bucket policy is not cross-account", "AEG-EXP-006",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::${AWS::AccountId}:root"},"Action":"sqs:SendMessage","Resource":"arn:aws:sqs:eu-west-1:123456789012:q"}]}`, []string{"${AWS::AccountId}"}, 0},
+		{"own account in a bucket policy is not public", "AEG-EXP-003",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::${AWS::AccountId}:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::${Bucket}/*"}]}`, []string{"${AWS::AccountId}", "${Bucket}"}, 0},
+	}
+	reg, d := registry(t), db(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kind := policy.KindTrust
+			if strings.HasPrefix(tt.rule, "AEG-EXP-") {
+				kind = policy.KindResource
+			}
+			doc, err := policy.Parse("p.json", []byte(tt.policy), kind)
+			if err != nil {
+				t.Fatalf("parse: %v\n%s", err, tt.policy)
+			}
+			got := ofRule(reg.Run(&check.Input{File: "p.json", Kind: kind, Doc: doc, DB: d, Placeholders: tt.placeholders}, check.Options{}), tt.rule)
+			if len(got) != tt.want {
+				t.Errorf("%s on %s with placeholders %q: %d findings %+v, want %d", tt.rule, tt.policy, tt.placeholders, len(got), got, tt.want)
+			}
+		})
 	}
 }

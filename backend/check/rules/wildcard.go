@@ -63,12 +63,23 @@ func adminGrant(p *check.Pass) *grant {
 // covers ("s3:*", "S3:*"), or "" — also for values with a wildcard in the
 // service prefix, which other rules report.
 func serviceWide(v string) string {
-	svc, _, ok := strings.Cut(strings.ToLower(v), ":")
-	if !ok || strings.ContainsAny(svc, "*?") || !policy.Glob(strings.ToLower(v), strings.ToLower(probeAction(svc))) {
+	if !hasWildcard(v) {
+		// A literal covers the service only if it names the probe action
+		// itself; most values are literals, so skip lower-casing them.
+		if _, name, ok := strings.Cut(v, ":"); !ok || !equalLowerASCII(name, probeNameLower) {
+			return ""
+		}
+	}
+	lower := strings.ToLower(v)
+	svc, name, ok := strings.Cut(lower, ":")
+	if !ok || hasWildcard(svc) || !policy.Glob(name, probeNameLower) {
 		return ""
 	}
 	return svc
 }
+
+// probeNameLower is probeName lower-cased, as serviceWide matches it.
+var probeNameLower = strings.ToLower(probeName)
 
 // highImpactServices are the services whose wildcard is reported as high
 // (AEG-WILD-004): identity, credentials, keys, audit trail, organization,
@@ -124,13 +135,22 @@ type serviceGrant struct {
 	g   *grant
 }
 
+// serviceGrantsKey memoizes an input's serviceGrants (AEG-WILD-003 and
+// -004 both ask).
+type serviceGrantsKey struct{}
+
 // serviceGrants returns, once per service, the service-wide wildcards of
 // Allow statements that the policy as a whole grants.
 func serviceGrants(p *check.Pass) []serviceGrant {
-	e := newEngine(p)
+	e := newEngine(p) // outside the build: Memo does not nest
 	if e == nil {
 		return nil
 	}
+	sgs, _ := p.Memo(serviceGrantsKey{}, func() any { return findServiceGrants(p, e) }).([]serviceGrant)
+	return sgs
+}
+
+func findServiceGrants(p *check.Pass, e *engine) []serviceGrant {
 	seen := map[string]bool{}
 	var out []serviceGrant
 	for _, st := range p.Doc.Statements {
@@ -192,12 +212,12 @@ func coversAllOfType(db *iamdb.DB, s string) bool {
 // through it, with the grant of the first. Without Deny statements nothing
 // can take back what an Allow with Resource "*" grants, so the evaluator is
 // asked about the first action only.
-func restrictable(p *check.Pass, f *facts, keep func(*iamdb.Action) bool) ([]string, *grant) {
+func restrictable(p *check.Pass, f *facts, keep func(*iamdb.Action) bool) ([]*iamdb.Action, *grant) {
 	e := newEngine(p)
 	if e == nil || p.DB == nil {
 		return nil, nil
 	}
-	var names []string
+	var acts []*iamdb.Action
 	var first *grant
 	exact := hasDeny(p.Doc) || !isStar(f.st.Resource)
 	for _, a := range f.actions() {
@@ -213,9 +233,49 @@ func restrictable(p *check.Pass, f *facts, keep func(*iamdb.Action) bool) ([]str
 				first = g
 			}
 		}
-		names = append(names, a.FullName())
+		acts = append(acts, a)
 	}
-	return names, first
+	return acts, first
+}
+
+// fullNames returns the actions' full names.
+func fullNames(acts []*iamdb.Action) []string {
+	out := make([]string, len(acts))
+	for i, a := range acts {
+		out[i] = a.FullName()
+	}
+	return out
+}
+
+// scopedByActionKey reports whether st scopes action a the way AWS
+// documents for it when a request need not name a resource: every resource
+// type of a is optional (a call such as cloudwatch:PutMetricData without a
+// dataset names none, so only "*" matches it), and st tests one of a's own
+// action-level condition keys (cloudwatch:namespace) with a positive
+// operator that holds only when the key is present.
+func scopedByActionKey(a *iamdb.Action, st *policy.Statement) bool {
+	if len(st.Condition) == 0 {
+		return false
+	}
+	for _, r := range a.Resources {
+		if r.Required {
+			return false
+		}
+	}
+	for _, b := range st.Condition {
+		op, err := policy.ParseOperator(b.Operator.Text)
+		if err != nil || op.IfExists || op.Base.IsNegated() || op.Base == policy.OpNull {
+			continue
+		}
+		for _, e := range b.Entries {
+			for _, k := range a.ConditionKeys {
+				if strings.EqualFold(k, e.Key.Text) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // hasDeny reports whether the document has a Deny statement.
@@ -228,16 +288,30 @@ func hasDeny(doc *policy.Document) bool {
 	return false
 }
 
-// arnExamples lists the ARN formats of the resource types of actions.
+// arnExamples lists the ARN formats of the resource types of the named
+// actions.
 func arnExamples(db *iamdb.DB, names []string) string {
-	seen := map[string]bool{}
-	var out []string
+	var acts []*iamdb.Action
 	for _, n := range names {
-		a, ok := db.Action(n)
-		if !ok {
-			continue
+		if a, ok := db.Action(n); ok {
+			acts = append(acts, a)
 		}
+	}
+	return actionARNExamples(acts)
+}
+
+// actionARNExamples lists up to three ARN formats of the resource types of
+// acts.
+func actionARNExamples(acts []*iamdb.Action) string {
+	seen := map[string]bool{}
+	types := map[*iamdb.ResourceType]bool{} // the many actions of a service share a few types
+	var out []string
+	for _, a := range acts {
 		for _, r := range a.Resources {
+			if types[r.Type] {
+				continue
+			}
+			types[r.Type] = true
 			if len(r.Type.ARNFormats) == 0 || seen[r.Type.ARNFormats[0]] {
 				continue
 			}
@@ -406,25 +480,27 @@ func wildcardRules() []*check.Rule {
 			Good: []check.Example{
 				{Kind: ident, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:SendMessage","sqs:DeleteMessage"],"Resource":"arn:aws:sqs:eu-west-1:123456789012:orders"}]}`},
 				{Kind: ident, Note: "wildcard-only action", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:ListQueues","Resource":"*"}]}`},
+				{Kind: ident, Note: "optional resource type, scoped by the action's own condition key", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"*","Condition":{"StringEquals":{"cloudwatch:namespace":"Orders"}}}]}`},
 			},
 			Run: func(p *check.Pass) {
 				for _, f := range statementFacts(p) {
 					if f.st.Effect != policy.EffectAllow || !isStar(f.st.Resource) || broadStatement(f.st) || f.st.NotAction != nil {
 						continue
 					}
-					names, g := restrictable(p, f, nil)
+					acts, g := restrictable(p, f, func(a *iamdb.Action) bool { return !scopedByActionKey(a, f.st) })
 					if g == nil {
 						continue
 					}
 					sev := check.SeverityLow
-					for _, n := range names {
-						if a, ok := p.DB.Action(n); ok && a.Access.Primary() != iamdb.AccessRead && a.Access.Primary() != iamdb.AccessList {
+					for _, a := range acts {
+						if a.Access.Primary() != iamdb.AccessRead && a.Access.Primary() != iamdb.AccessList {
 							sev = p.Rule().Severity
 							break
 						}
 					}
+					names := fullNames(acts)
 					reportGrantSeverity(p, sev, g, fmt.Sprintf("%d %s support resource-level permissions but are allowed on \"*\": %s", len(names), actionsWord(len(names)), summarize(names, 5)),
-						fmt.Sprintf(`Replace "Resource": "*" with the ARNs these actions need, of the forms %s.`, arnExamples(p.DB, names)))
+						fmt.Sprintf(`Replace "Resource": "*" with the ARNs these actions need, of the forms %s.`, actionARNExamples(acts)))
 				}
 			},
 		},
@@ -476,12 +552,13 @@ func wildcardRules() []*check.Rule {
 					if f.st.Effect != policy.EffectAllow || len(f.st.Condition) > 0 || broadStatement(f.st) || f.st.NotAction != nil || !isStar(f.st.Resource) && f.st.NotResource == nil {
 						continue
 					}
-					names, g := restrictable(p, f, write)
+					acts, g := restrictable(p, f, write)
 					if g == nil || g.conditioned() {
 						continue
 					}
+					names := fullNames(acts)
 					reportGrant(p, g, fmt.Sprintf("%d write or tagging %s allowed on every resource: %s", len(names), actionsWord(len(names)), summarize(names, 5)),
-						fmt.Sprintf(`Scope %s to the resources the principal manages (%s), or add a condition such as {"StringEquals": {"aws:ResourceTag/owner": "${aws:PrincipalTag/team}"}}.`, summarize(names, 3), arnExamples(p.DB, names)))
+						fmt.Sprintf(`Scope %s to the resources the principal manages (%s), or add a condition such as {"StringEquals": {"aws:ResourceTag/owner": "${aws:PrincipalTag/team}"}}.`, summarize(names, 3), actionARNExamples(acts)))
 				}
 			},
 		},
@@ -600,7 +677,7 @@ func runPartialWildcards(p *check.Pass) {
 			if !ok {
 				continue
 			}
-			if strings.ContainsAny(svc, "*?") {
+			if hasWildcard(svc) {
 				as := p.DB.Expand(v.Text)
 				p.Report(st, v.Pos, "Action", fmt.Sprintf("%q has a wildcard in the service prefix: it matches %d actions across %d services", v.Text, len(as), countServices(as)),
 					fmt.Sprintf("Name the services: replace %q with e.g. %q.", v.Text, "ec2:"+name), check.Exposure{AllResources: isStar(st.Resource), Conditioned: len(st.Condition) > 0})

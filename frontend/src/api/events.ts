@@ -32,6 +32,12 @@ export interface EventMap {
   'app:file-opened': OpenedFile
   'app:file-saved': SavedFile
   'app:file-error': FileError
+  /** A piece of the model's reply while the Generate page waits (backend/app EventGenerateText). */
+  'generate:text': {text: string}
+  /** An offline audit's progress (backend/app EventAuditProgress). */
+  'audit:progress': import('./audit').AuditProgress
+  /** The file or folder the user picked for a page's input (answers 'app:pick-path'). */
+  'app:path-picked': {field: string; path: string}
 }
 
 /** onEvent subscribes to a Go event and returns the unsubscribe function. */
@@ -43,6 +49,8 @@ export function onEvent<K extends keyof EventMap>(name: K, handler: (payload: Ev
 export interface RequestMap {
   'app:open-policy': Record<string, never>
   'app:save-policy': {text: string; suggestedName: string}
+  /** Pick a file (or a folder) for a page's input; the answer is 'app:path-picked' with the same field. */
+  'app:pick-path': {field: string; title: string; directory: boolean}
   /** The first frame is painted; pageMillis is the page's own clock (performance.now()). */
   'app:ready': {pageMillis: number}
 }

@@ -2,25 +2,32 @@
 // service and every runtime event goes through here, so tests mock this one
 // module and the rest of the app never sees window.go or wailsjs.
 import {Info} from '../../wailsjs/go/app/AppService'
-import {Format} from '../../wailsjs/go/app/PolicyService'
 import {Get, PurgeHistory, Save} from '../../wailsjs/go/app/SettingsService'
 import {CancelSSOLogin, CompleteSSOLogin, List as ListProfiles, StartSSOLogin, TestConnection} from '../../wailsjs/go/app/ProfilesService'
 import {Delete as DeleteHistory, Get as GetHistory, List as ListHistory} from '../../wailsjs/go/app/HistoryService'
+import {Export as ExportReport, Fix as FixFinding, Validate} from '../../wailsjs/go/app/ValidateService'
 import {app} from '../../wailsjs/go/models'
 import type {
   AppInfo,
   ConnectionRequest,
   ConnectionResult,
-  FormatRequest,
-  FormatResult,
   HistoryEntry,
   Profile,
   PurgeResult,
   Settings,
   SSOLogin,
+  ExportResult,
+  FixRequest,
+  FixResult,
+  ValidateRequest,
+  ValidateResult,
 } from './types'
 
 export * from './types'
+export * from './generate'
+export * from './audit'
+export * from './assistant'
+export * from './remediation'
 export {onEvent, request, type EventMap, type MenuAction, type OpenedFile, type SSOStatus} from './events'
 
 // Go encodes nil slices as null; the frontend always sees arrays.
@@ -33,10 +40,6 @@ const settingsOf = (s: Settings): Settings => ({
 
 export const api = {
   appInfo: (): Promise<AppInfo> => Info(),
-  formatPolicy: async (req: FormatRequest): Promise<FormatResult> => {
-    const r = await Format(app.FormatRequest.createFrom(req))
-    return {...r, errors: list(r.errors)}
-  },
   getSettings: async (): Promise<Settings> => settingsOf(await Get()),
   saveSettings: async (s: Settings): Promise<Settings> => settingsOf(await Save(app.Settings.createFrom(s))),
   purgeHistory: (): Promise<PurgeResult> => PurgeHistory(),
@@ -48,6 +51,30 @@ export const api = {
   listHistory: async (kind: string, limit: number): Promise<HistoryEntry[]> => list(await ListHistory(kind, limit)),
   getHistory: (id: string): Promise<HistoryEntry> => GetHistory(id),
   deleteHistory: (id: string): Promise<void> => DeleteHistory(id),
+  validatePolicy: async (req: ValidateRequest): Promise<ValidateResult> => validateResultOf(await Validate(app.ValidateRequest.createFrom(req))),
+  fixFinding: async (req: FixRequest): Promise<FixResult> => {
+    const r = await FixFinding(app.FixRequest.createFrom(req))
+    return {...r, result: validateResultOf(r.result)}
+  },
+  exportReport: (req: ValidateRequest, format: ReportFormat): Promise<ExportResult> => ExportReport(app.ValidateRequest.createFrom(req), format),
 }
+
+/** The report formats Export renders (backend/report). */
+export type ReportFormat = 'json' | 'sarif' | 'markdown' | 'html'
+
+const validateResultOf = (r: app.ValidateResult): ValidateResult => ({
+  ...r,
+  policies: list(r.policies).map((p) => ({
+    ...p,
+    score: scoreOf(p.score),
+    findings: list(p.findings).map((f) => ({...f, compliance: list(f.compliance), fix: f.fix ?? null})),
+    errors: list(p.errors),
+  })),
+  compliance: list(r.compliance).map((fw) => ({...fw, controls: list(fw.controls)})),
+  notes: list(r.notes),
+  score: scoreOf(r.score),
+})
+
+const scoreOf = (s: app.RiskScore): ValidateResult['score'] => ({...s, reasons: list(s.reasons)})
 
 export type Api = typeof api

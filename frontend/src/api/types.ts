@@ -12,8 +12,6 @@ export type Plain<T> = T extends (infer U)[]
     : T
 
 export type AppInfo = Plain<app.AppInfo>
-export type FormatRequest = Plain<app.FormatRequest>
-export type FormatResult = Plain<app.FormatResult>
 export type Diagnostic = Plain<app.Diagnostic>
 export type Settings = Plain<app.Settings>
 export type MCPServer = Plain<app.MCPServer>
@@ -24,3 +22,15 @@ export type SSOLogin = Plain<app.SSOLogin>
 // Payload is a json.RawMessage: any JSON value, not the byte array Wails' generator assumes.
 export type HistoryEntry = Omit<Plain<app.HistoryEntry>, 'payload'> & {payload: unknown}
 export type PurgeResult = Plain<app.PurgeResult>
+export type ValidateRequest = Plain<app.ValidateRequest>
+// A finding without a mechanical fix carries null (Go's nil pointer).
+export type Finding = Omit<Plain<app.Finding>, 'fix'> & {fix: FixOffer | null}
+export type FixOffer = Plain<app.FixOffer>
+export type PolicyReport = Omit<Plain<app.PolicyReport>, 'findings'> & {findings: Finding[]}
+export type ValidateResult = Omit<Plain<app.ValidateResult>, 'policies'> & {policies: PolicyReport[]}
+export type RiskScore = Plain<app.RiskScore>
+export type FrameworkStatus = Plain<app.FrameworkStatus>
+export type ControlStatus = Plain<app.ControlStatus>
+export type FixRequest = Plain<app.FixRequest>
+export type FixResult = Omit<Plain<app.FixResult>, 'result'> & {result: ValidateResult}
+export type ExportResult = Plain<app.ExportResult>

@@ -1,5 +1,5 @@
 import {beforeEach, describe, expect, it, vi} from 'vitest'
-import {api, okResult, request, resetApi} from '../test/apiMock'
+import {api, mfaFinding, request, resetApi, validateResult} from '../test/apiMock'
 import {useValidate} from './validate'
 import {useProfiles} from './profiles'
 import {useSettings} from './settings'
@@ -17,14 +17,38 @@ beforeEach(() => {
 
 describe('validate store', () => {
   it('does not call Go for blank text and clears the result', async () => {
-    useValidate.setState({text: '  \n', result: okResult('{}')})
-    await useValidate.getState().format()
-    expect(api.formatPolicy).not.toHaveBeenCalled()
+    useValidate.setState({text: '  \n', result: validateResult()})
+    await useValidate.getState().validate()
+    expect(api.validatePolicy).not.toHaveBeenCalled()
     expect(useValidate.getState().result).toBeNull()
   })
 
-  it('saves the typed text when it does not parse', () => {
-    useValidate.setState({text: '{"Version":', result: {ok: false, canonical: '', errors: []}})
+  it('names pasted text by its content so Go reads the right format', async () => {
+    for (const [text, fileName] of [
+      ['{"Statement":[]}', 'policy.json'],
+      ['{"Resources":{}}', 'template.json'],
+      ['Resources:\n  Role: {}', 'template.yaml'],
+      ['resource "aws_iam_role" "r" {}', 'main.tf'],
+    ]) {
+      useValidate.setState({text})
+      await useValidate.getState().validate()
+      expect(api.validatePolicy).toHaveBeenLastCalledWith({text, fileName, kind: '', save: false})
+    }
+  })
+
+  it('ignores an answer for text that has changed since', async () => {
+    let answer: (r: ReturnType<typeof validateResult>) => void = () => {}
+    vi.mocked(api.validatePolicy).mockReturnValueOnce(new Promise((r) => (answer = r)))
+    useValidate.setState({text: '{"a":1}'})
+    const pending = useValidate.getState().validate()
+    useValidate.setState({text: '{"a":2}'})
+    answer(validateResult())
+    await pending
+    expect(useValidate.getState().result).toBeNull()
+  })
+
+  it('saves the typed text when it has no canonical form', () => {
+    useValidate.setState({text: '{"Version":', result: validateResult()})
     useValidate.getState().requestSave()
     expect(request).toHaveBeenCalledWith('app:save-policy', {text: '{"Version":', suggestedName: 'policy.json'})
   })
@@ -36,18 +60,25 @@ describe('validate store', () => {
   })
 
   it('reports a failed Go call as an error toast', async () => {
-    vi.mocked(api.formatPolicy).mockRejectedValueOnce('unknown policy kind "x"')
+    vi.mocked(api.validatePolicy).mockRejectedValueOnce('unknown policy kind "x"')
     useValidate.setState({text: '{}', kind: 'x'})
-    await useValidate.getState().format()
+    await useValidate.getState().validate()
     expect(useValidate.getState().busy).toBe(false)
     expect(useToasts.getState().toasts[0]).toMatchObject({tone: 'error', detail: 'unknown policy kind "x"'})
   })
 
-  it('bumps the focus sequence so the same error can be jumped to twice', () => {
-    const d = {line: 1, column: 2, offset: 1, path: '', code: 'syntax', message: 'm'}
-    useValidate.getState().focus(d)
-    useValidate.getState().focus(d)
-    expect(useValidate.getState().focused?.seq).toBe(2)
+  it('keeps the text when a fix is refused', async () => {
+    vi.mocked(api.fixFinding).mockRejectedValueOnce('invalid fix value: "1" is not an AWS account ID (12 digits)')
+    useValidate.setState({text: '{"x":1}'})
+    expect(await useValidate.getState().applyFix(mfaFinding, '1')).toBe(false)
+    expect(useValidate.getState()).toMatchObject({text: '{"x":1}', fixing: null})
+    expect(useToasts.getState().toasts[0]).toMatchObject({tone: 'error', title: 'Could not apply the fix'})
+  })
+
+  it('bumps the focus sequence so the same place can be jumped to twice', () => {
+    useValidate.getState().focus(1, 2)
+    useValidate.getState().focus(1, 2)
+    expect(useValidate.getState().focused).toEqual({line: 1, column: 2, seq: 2})
   })
 })
 
@@ -92,6 +123,10 @@ describe('settings store', () => {
       defaultRegion: '',
       bedrockModelId: '',
       bedrockRegion: '',
+      modelProvider: '',
+      openaiBaseUrl: '',
+      openaiModel: '',
+      allowRemediation: false,
       mcpServers: [],
       window: {x: 0, y: 0, width: 1, height: 1, maximised: false},
     })

@@ -19,9 +19,6 @@
 package main
 
 import (
-	"flag"
-	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/aegis-iam/aegis/internal/gentool"
@@ -41,30 +38,12 @@ var (
 )
 
 func main() {
-	check := flag.Bool("check", false, "regenerate in memory and fail if the committed files differ")
-	cache := flag.String("cache", "", "directory for the npm tarballs (default: <module>/.cache)")
-	flag.Parse()
-	if err := run(*check, *cache); err != nil {
-		fmt.Fprintln(os.Stderr, "iamdb gen:", err)
-		os.Exit(1)
-	}
-}
-
-func run(check bool, cache string) error {
-	root, err := gentool.ModuleRoot()
-	if err != nil {
-		return err
-	}
-	if cache == "" {
-		cache = filepath.Join(root, ".cache")
-	}
-	files, err := generate(cache, filepath.Join(root, "backend", "iamdb", "internal", "gen"))
-	if err != nil {
-		return err
-	}
-	outDir := filepath.Join(root, "backend", "iamdb")
-	if check {
-		return gentool.Compare(outDir, files, "go run ./backend/iamdb/internal/gen", nil)
-	}
-	return gentool.Write(outDir, files)
+	gentool.Main(gentool.Generator{
+		Name:    "iamdb gen",
+		OutDir:  "backend/iamdb",
+		Command: "go run ./backend/iamdb/internal/gen",
+		Generate: func(root, cache string) ([]gentool.Output, error) {
+			return generate(cache, filepath.Join(root, "backend", "iamdb", "internal", "gen"))
+		},
+	})
 }

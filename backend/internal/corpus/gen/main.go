@@ -19,11 +19,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 
 	"github.com/aegis-iam/aegis/internal/gentool"
@@ -54,39 +51,20 @@ const (
 )
 
 func main() {
-	check := flag.Bool("check", false, "regenerate in memory and fail if the committed files differ")
-	cache := flag.String("cache", "", "directory for the npm tarball (default: <module>/.cache)")
-	flag.Parse()
-	if err := run(*check, *cache); err != nil {
-		fmt.Fprintln(os.Stderr, "corpus gen:", err)
-		os.Exit(1)
-	}
-}
-
-func run(check bool, cache string) error {
-	root, err := gentool.ModuleRoot()
-	if err != nil {
-		return err
-	}
-	if cache == "" {
-		cache = filepath.Join(root, ".cache")
-	}
-	files, err := generate(cache)
-	if err != nil {
-		return err
-	}
-	dir := filepath.Join(root, "backend", "internal", "corpus")
-	if check {
+	gentool.Main(gentool.Generator{
+		Name:     "corpus gen",
+		OutDir:   "backend/internal/corpus",
+		Command:  "go run ./backend/internal/corpus/gen",
+		Generate: func(_, cache string) ([]gentool.Output, error) { return generate(cache) },
 		// The fixture is compared decompressed, so a change in the gzip
 		// compressor of a new Go release is not taken for a data change.
-		return gentool.Compare(dir, files, "go run ./backend/internal/corpus/gen", func(name string, b []byte) ([]byte, error) {
+		Normalize: func(name string, b []byte) ([]byte, error) {
 			if name != fixtureName {
 				return b, nil
 			}
 			return gunzip(b)
-		})
-	}
-	return gentool.Write(dir, files)
+		},
+	})
 }
 
 // entry is one policy of the fixture; the field names are the loader's.

@@ -9,11 +9,11 @@ export interface RiskGaugeProps {
 
 export type RiskBand = 'low' | 'medium' | 'high' | 'critical'
 
-/** riskBand names the band a score falls in; the gauge shows it in words. */
+/** riskBand names the band a score falls in (the bands of docs/report-schema.md); the gauge shows it in words. */
 export function riskBand(score: number): RiskBand {
-  if (score >= 80) return 'critical'
-  if (score >= 60) return 'high'
-  if (score >= 30) return 'medium'
+  if (score >= 75) return 'critical'
+  if (score >= 50) return 'high'
+  if (score >= 25) return 'medium'
   return 'low'
 }
 

@@ -96,7 +96,7 @@ describe('RiskGauge', () => {
     expect(meter).toHaveTextContent(band)
   })
   it('riskBand boundaries', () => {
-    expect([0, 29, 30, 59, 60, 79, 80, 100].map(riskBand)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high', 'critical', 'critical'])
+    expect([0, 24, 25, 49, 50, 74, 75, 100].map(riskBand)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high', 'critical', 'critical'])
   })
 })
 

@@ -1,9 +1,12 @@
 import {useEffect} from 'react'
 import {ArrowLeft, History, RefreshCw, Trash2} from 'lucide-react'
-import {Badge, Button, Card, EmptyState, PolicyViewer, Select, Table, type Column} from '../../components/ui'
+import {Badge, Button, Card, EmptyState, Input, PolicyViewer, Select, Table, type Column} from '../../components/ui'
 import type {HistoryEntry} from '../../api'
 import {useHistory} from '../../stores/history'
 import {formatWhen} from '../../lib/time'
+import {ResumeConversationButton} from '../generate/ResumeConversationButton'
+import {OpenAuditButton} from '../audit/OpenAuditButton'
+import {AuditTrends} from './AuditTrends'
 
 const kinds = [
   {value: '', label: 'All kinds'},
@@ -13,7 +16,7 @@ const kinds = [
 ] as const
 
 export function HistoryPage() {
-  const {entries, kind, loaded, loading, selected, load, select, remove} = useHistory()
+  const {entries, kind, query, loaded, loading, selected, load, select, remove} = useHistory()
   useEffect(() => {
     void load()
   }, [load])
@@ -27,33 +30,37 @@ export function HistoryPage() {
     {id: 'summary', header: 'Summary', cell: (e) => <span className="text-muted">{e.summary}</span>},
   ]
   return (
-    <Card
-      title="Saved work"
-      description="Validations, audits and sessions kept in the local database."
-      actions={
-        <>
-          <Select aria-label="Filter by kind" className="w-40" value={kind} onChange={(e) => void load(e.target.value)} options={kinds} />
-          <Button size="md" variant="ghost" busy={loading} icon={<RefreshCw aria-hidden className="size-4" />} onClick={() => void load()}>
-            Refresh
-          </Button>
-        </>
-      }
-    >
-      {loaded && entries.length === 0 ? (
-        <EmptyState icon={<History aria-hidden className="size-6" />} title="No history yet">
-          {kind ? 'Nothing of this kind has been saved.' : 'Validations and audits you run are kept here, on this machine only.'}
-        </EmptyState>
-      ) : (
-        <Table
-          caption="History"
-          columns={columns}
-          rows={entries}
-          rowKey={(e) => e.id}
-          initialSort={{column: 'createdAt', direction: 'desc'}}
-          onRowClick={(e) => void select(e.id)}
-        />
-      )}
-    </Card>
+    <div className="space-y-4">
+      <Card
+        title="Saved work"
+        description="Validations, audits and sessions kept in the local database."
+        actions={
+          <>
+            <Select aria-label="Filter by kind" className="w-40" value={kind} onChange={(e) => void load(e.target.value)} options={kinds} />
+            <Button size="md" variant="ghost" busy={loading} icon={<RefreshCw aria-hidden className="size-4" />} onClick={() => void load()}>
+              Refresh
+            </Button>
+          </>
+        }
+      >
+        <Input aria-label="Search history" type="search" placeholder="Search titles and summaries" className="mb-3 max-w-md" value={query} onChange={(e) => void load(kind, e.target.value)} />
+        {loaded && entries.length === 0 ? (
+          <EmptyState icon={<History aria-hidden className="size-6" />} title="No history yet">
+            {query ? 'Nothing matches the search.' : kind ? 'Nothing of this kind has been saved.' : 'Validations and audits you run are kept here, on this machine only.'}
+          </EmptyState>
+        ) : (
+          <Table
+            caption="History"
+            columns={columns}
+            rows={entries}
+            rowKey={(e) => e.id}
+            initialSort={{column: 'createdAt', direction: 'desc'}}
+            onRowClick={(e) => void select(e.id)}
+          />
+        )}
+      </Card>
+      <AuditTrends />
+    </div>
   )
 }
 
@@ -65,6 +72,8 @@ function EntryDetail({entry, onBack, onDelete}: {entry: HistoryEntry; onBack: ()
       description={`${entry.kind} · ${formatWhen(entry.createdAt)}`}
       actions={
         <>
+          {entry.kind === 'session' && <ResumeConversationButton id={entry.id} />}
+          {entry.kind === 'audit' && <OpenAuditButton id={entry.id} />}
           <Button size="sm" variant="ghost" icon={<ArrowLeft aria-hidden className="size-4" />} onClick={onBack}>
             Back
           </Button>

@@ -124,6 +124,22 @@ describe('SettingsPage preferences', () => {
     expect(screen.getByLabelText('Model ID')).toHaveAttribute('aria-invalid', 'true')
   })
 
+  it('saves an OpenAI-compatible endpoint and warns about plain http to another machine', async () => {
+    const user = userEvent.setup()
+    await renderLoaded()
+    await user.selectOptions(screen.getByLabelText('Provider'), 'openai')
+    await user.type(screen.getByLabelText('Endpoint base URL'), 'ftp://gpu-box')
+    expect(screen.getByText('Use an http:// or https:// URL.')).toBeInTheDocument()
+    await user.clear(screen.getByLabelText('Endpoint base URL'))
+    await user.type(screen.getByLabelText('Endpoint base URL'), 'http://10.0.0.5:11434/v1')
+    expect(screen.getByText(/cross the network unencrypted/)).toBeInTheDocument()
+    await user.type(screen.getByLabelText('Endpoint model'), 'llama3.1')
+    await user.click(screen.getAllByRole('button', {name: 'Save settings'})[0]!)
+    await waitFor(() =>
+      expect(api.saveSettings).toHaveBeenCalledWith(expect.objectContaining({modelProvider: 'openai', openaiBaseUrl: 'http://10.0.0.5:11434/v1', openaiModel: 'llama3.1'})),
+    )
+  })
+
   it('adds an MCP server', async () => {
     const user = userEvent.setup()
     await renderLoaded()

@@ -4,6 +4,7 @@ import {Button, Card, Field, Input, Select, Tabs} from '../../components/ui'
 import type {Settings} from '../../api'
 import {isThemePreference} from '../../lib/theme'
 import {isRegion} from '../../lib/region'
+import {endpointProblem} from '../../lib/endpoint'
 import {useSettings} from '../../stores/settings'
 import {useProfiles} from '../../stores/profiles'
 import {ProfilesCard} from './ProfilesCard'
@@ -36,6 +37,7 @@ export function SettingsPage() {
   const set = (patch: Partial<Settings>) => setDraft({...draft, ...patch})
   const regionError = draft.defaultRegion && !isRegion(draft.defaultRegion) ? 'Not a region code (e.g. eu-west-1).' : undefined
   const bedrockRegionError = draft.bedrockRegion && !isRegion(draft.bedrockRegion) ? 'Not a region code (e.g. us-east-1).' : undefined
+  const endpoint = draft.openaiBaseUrl ? endpointProblem(draft.openaiBaseUrl) : {insecure: false}
   const dirty = JSON.stringify(draft) !== JSON.stringify(settings)
   const saveBar = (
     <div className="flex items-center justify-end gap-3">
@@ -72,6 +74,37 @@ export function SettingsPage() {
             <Input value={draft.bedrockRegion} onChange={(e) => set({bedrockRegion: e.target.value.trim()})} placeholder="us-east-1" />
           </Field>
         </div>
+      </Card>
+      <Card title="Model provider" description="Bedrock, or an OpenAI-compatible endpoint such as a local Ollama. Either way the engines decide what is allowed." icon={<Bot aria-hidden className="size-5" />}>
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
+          <Field label="Provider" error={fieldErrors['modelProvider']}>
+            <Select
+              value={draft.modelProvider === 'openai' ? 'openai' : 'bedrock'}
+              onChange={(e) => set({modelProvider: e.target.value})}
+              options={[
+                {value: 'bedrock', label: 'Amazon Bedrock'},
+                {value: 'openai', label: 'OpenAI-compatible endpoint'},
+              ]}
+            />
+          </Field>
+          <Field label="Endpoint base URL" hint="Empty: Ollama at http://localhost:11434/v1" error={fieldErrors['openaiBaseUrl'] ?? endpoint.error}>
+            <Input value={draft.openaiBaseUrl} onChange={(e) => set({openaiBaseUrl: e.target.value.trim()})} placeholder="http://localhost:11434/v1" />
+          </Field>
+          <Field label="Endpoint model" hint="e.g. llama3.1" error={fieldErrors['openaiModel']}>
+            <Input value={draft.openaiModel} onChange={(e) => set({openaiModel: e.target.value.trim()})} />
+          </Field>
+        </div>
+        {endpoint.insecure && (
+          <p role="alert" className="mt-3 text-sm text-danger">
+            Plain http to another machine: questions, policies and account data would cross the network unencrypted. Use https, or a model on this machine.
+          </p>
+        )}
+      </Card>
+      <Card title="Remediation" description="Apply an audit's right-sized policy to the account from the principal detail, with a preview, a confirmation and a rollback. Needs the write permissions of docs/remediation.md.">
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={draft.allowRemediation ?? false} onChange={(e) => set({allowRemediation: e.target.checked})} />
+          Allow remediation writes
+        </label>
       </Card>
       {saveBar}
     </div>

@@ -4,6 +4,12 @@ import {app} from '../models';
 
 export function Delete(arg1:string):Promise<void>;
 
+export function Drift(arg1:string,arg2:string):Promise<app.AuditDrift>;
+
 export function Get(arg1:string):Promise<app.HistoryEntry>;
 
 export function List(arg1:string,arg2:number):Promise<Array<app.HistoryEntry>>;
+
+export function Search(arg1:string,arg2:string,arg3:number):Promise<Array<app.HistoryEntry>>;
+
+export function Trend(arg1:string,arg2:number):Promise<app.AuditTrend>;

@@ -6,10 +6,22 @@ export function Delete(arg1) {
   return window['go']['app']['HistoryService']['Delete'](arg1);
 }
 
+export function Drift(arg1, arg2) {
+  return window['go']['app']['HistoryService']['Drift'](arg1, arg2);
+}
+
 export function Get(arg1) {
   return window['go']['app']['HistoryService']['Get'](arg1);
 }
 
 export function List(arg1, arg2) {
   return window['go']['app']['HistoryService']['List'](arg1, arg2);
+}
+
+export function Search(arg1, arg2, arg3) {
+  return window['go']['app']['HistoryService']['Search'](arg1, arg2, arg3);
+}
+
+export function Trend(arg1, arg2) {
+  return window['go']['app']['HistoryService']['Trend'](arg1, arg2);
 }

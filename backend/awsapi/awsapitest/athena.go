@@ -1,0 +1,332 @@
+package awsapitest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// AthenaAnswer is what a query gives: result columns and rows (a nil cell
+// is NULL), or Fail, the reason the query fails with.
+type AthenaAnswer struct {
+	Columns []string
+	Rows    [][]*string
+	Fail    string
+	// Scanned is the DataScannedInBytes the execution reports.
+	Scanned int64
+}
+
+// Athena is a local Athena endpoint speaking the real awsJson1_1 protocol
+// (X-Amz-Target AmazonAthena.*, SigV4-signed POSTs, epoch-second
+// timestamps) for StartQueryExecution, GetQueryExecution (QUEUED, then
+// RUNNING for a set number of polls, then SUCCEEDED or FAILED; statement
+// type DDL for CREATE statements, else DML),
+// GetQueryResults (the header row first, as Athena returns it for a
+// SELECT, NextToken paging of at most 1000 rows) and StopQueryExecution.
+// With WriteResults, a DML query's result file is also written to a fake
+// S3, where the execution's OutputLocation points. Throttling
+// (TooManyRequestsException) and AccessDenied can be injected.
+type Athena struct {
+	URL string
+
+	t      testing.TB
+	answer func(query string) AthenaAnswer
+	polls  int
+	files  *S3
+
+	mu      sync.Mutex
+	queries map[string]*athenaQuery
+	order   []string
+
+	*faults
+}
+
+type athenaQuery struct {
+	id, sql, database, workgroup, output string
+	signer                               string // the access key of StartQueryExecution
+	polled                               int
+	stopped                              bool
+	answer                               AthenaAnswer
+	submitted                            time.Time
+}
+
+// NewAthena starts the endpoint. answer gives each started query's result;
+// GetQueryExecution reports a query RUNNING for its first polls calls.
+func NewAthena(t testing.TB, polls int, answer func(query string) AthenaAnswer) *Athena {
+	f := &Athena{t: t, answer: answer, polls: polls, queries: map[string]*athenaQuery{}, faults: newFaults()}
+	srv := httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(srv.Close)
+	f.URL = srv.URL
+	return f
+}
+
+// WriteResults makes every query that succeeds write its result file,
+// <OutputLocation><QueryExecutionId>.csv in Athena's CSV, to files.
+func (f *Athena) WriteResults(files *S3) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.files = files
+}
+
+// Signers returns the access keys that signed the queries started, in
+// order: whose credentials ran them.
+func (f *Athena) Signers() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, len(f.order))
+	for i, id := range f.order {
+		out[i] = f.queries[id].signer
+	}
+	return out
+}
+
+// Queries returns the SQL of the queries started, in order.
+func (f *Athena) Queries() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, len(f.order))
+	for i, id := range f.order {
+		out[i] = f.queries[id].sql
+	}
+	return out
+}
+
+// Stopped reports whether StopQueryExecution was called for the query.
+func (f *Athena) Stopped(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	q := f.queries[id]
+	return q != nil && q.stopped
+}
+
+var (
+	athenaSigV4  = signedBy("athena")
+	athenaTarget = regexp.MustCompile(`^AmazonAthena\.([A-Za-z]+)$`)
+)
+
+func athenaError(w http.ResponseWriter, typ, msg string) {
+	jsonReply(w, http.StatusBadRequest, "", map[string]string{"__type": typ, "Message": msg})
+}
+
+func (f *Athena) serve(w http.ResponseWriter, r *http.Request) {
+	m := athenaTarget.FindStringSubmatch(r.Header.Get("X-Amz-Target"))
+	if r.Method != http.MethodPost || m == nil || r.Header.Get("Content-Type") != "application/x-amz-json-1.1" {
+		athenaError(w, "UnknownOperationException", "")
+		return
+	}
+	op := m[1]
+	if !athenaSigV4.MatchString(r.Header.Get("Authorization")) {
+		jsonReply(w, http.StatusForbidden, "", map[string]string{"__type": "IncompleteSignatureException", "message": "Authorization header requires a SigV4 signature."})
+		return
+	}
+	var in map[string]any
+	body, _ := io.ReadAll(r.Body)
+	if err := json.Unmarshal(body, &in); err != nil {
+		athenaError(w, "SerializationException", err.Error())
+		return
+	}
+	throttled, denied := f.hit(op)
+	switch {
+	case throttled:
+		athenaError(w, "TooManyRequestsException", "Rate exceeded")
+		return
+	case denied:
+		athenaError(w, "AccessDeniedException", "User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: athena:"+op+
+			" on resource: arn:aws:athena:us-east-1:111122223333:workgroup/primary")
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	switch op {
+	case "StartQueryExecution":
+		f.start(w, in, accessKey(r))
+	case "GetQueryExecution":
+		f.execution(w, in)
+	case "GetQueryResults":
+		f.results(w, in)
+	case "StopQueryExecution":
+		if q := f.query(w, in); q != nil {
+			f.mu.Lock()
+			q.stopped = true
+			f.mu.Unlock()
+			w.Write([]byte("{}"))
+		}
+	default:
+		athenaError(w, "UnknownOperationException", op)
+	}
+}
+
+// jsonField returns the string at path in a decoded JSON request; "" when absent.
+func jsonField(in map[string]any, path ...string) string {
+	var v any = in
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return ""
+		}
+		v = m[p]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+func (f *Athena) start(w http.ResponseWriter, in map[string]any, signer string) {
+	sql := jsonField(in, "QueryString")
+	if sql == "" || jsonField(in, "ClientRequestToken") == "" {
+		athenaError(w, "InvalidRequestException", "QueryString and ClientRequestToken are required")
+		return
+	}
+	f.mu.Lock()
+	id := fmt.Sprintf("a1b2c3d4-0000-4000-8000-%012d", len(f.order)+1)
+	q := &athenaQuery{id: id, sql: sql, database: jsonField(in, "QueryExecutionContext", "Database"), workgroup: jsonField(in, "WorkGroup"),
+		output: jsonField(in, "ResultConfiguration", "OutputLocation"), signer: signer, submitted: time.Now()}
+	f.queries[id] = q
+	f.order = append(f.order, id)
+	files := f.files
+	f.mu.Unlock()
+	q.answer = f.answer(sql)
+	if files != nil && q.answer.Fail == "" && !q.ddl() {
+		files.PutURL(q.resultFile(), AthenaCSV(q.answer.Columns, q.answer.Rows))
+	}
+	json.NewEncoder(w).Encode(map[string]string{"QueryExecutionId": id})
+}
+
+// ddl reports whether the query is a DDL statement (no result rows).
+func (q *athenaQuery) ddl() bool { return strings.HasPrefix(q.sql, "CREATE ") }
+
+// resultFile is the query's result file in its output location, or the
+// workgroup's default one: QueryExecutionId.csv, or .txt for DDL.
+func (q *athenaQuery) resultFile() string {
+	output := q.output
+	if output == "" {
+		output = "s3://aws-athena-query-results-111122223333-us-east-1/"
+	}
+	if q.ddl() {
+		return output + q.id + ".txt"
+	}
+	return output + q.id + ".csv"
+}
+
+func (f *Athena) query(w http.ResponseWriter, in map[string]any) *athenaQuery {
+	f.mu.Lock()
+	q := f.queries[jsonField(in, "QueryExecutionId")]
+	f.mu.Unlock()
+	if q == nil {
+		athenaError(w, "InvalidRequestException", "QueryExecution "+jsonField(in, "QueryExecutionId")+" was not found")
+	}
+	return q
+}
+
+// state is the query's state after one more poll.
+func (f *Athena) state(q *athenaQuery, poll bool) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case q.stopped:
+		return "CANCELLED"
+	case poll && q.polled == 0:
+		q.polled++
+		return "QUEUED"
+	case poll && q.polled <= f.polls:
+		q.polled++
+		return "RUNNING"
+	case !poll && q.polled <= f.polls:
+		return "RUNNING"
+	case q.answer.Fail != "":
+		return "FAILED"
+	}
+	return "SUCCEEDED"
+}
+
+func (f *Athena) execution(w http.ResponseWriter, in map[string]any) {
+	q := f.query(w, in)
+	if q == nil {
+		return
+	}
+	st := f.state(q, true)
+	status := map[string]any{"State": st, "SubmissionDateTime": float64(q.submitted.UnixMilli()) / 1000}
+	if st == "FAILED" {
+		status["StateChangeReason"] = q.answer.Fail
+		status["AthenaError"] = map[string]any{"ErrorCategory": 2, "ErrorType": 1006, "Retryable": false, "ErrorMessage": q.answer.Fail}
+	}
+	if st == "SUCCEEDED" || st == "FAILED" || st == "CANCELLED" {
+		status["CompletionDateTime"] = float64(time.Now().UnixMilli()) / 1000
+	}
+	kind := "DML"
+	if q.ddl() {
+		kind = "DDL"
+	}
+	json.NewEncoder(w).Encode(map[string]any{"QueryExecution": map[string]any{
+		"QueryExecutionId":      q.id,
+		"Query":                 q.sql,
+		"StatementType":         kind,
+		"WorkGroup":             q.workgroup,
+		"QueryExecutionContext": map[string]any{"Database": q.database, "Catalog": "AwsDataCatalog"},
+		"ResultConfiguration":   map[string]any{"OutputLocation": q.resultFile()},
+		"Status":                status,
+		"Statistics":            map[string]any{"DataScannedInBytes": q.answer.Scanned, "EngineExecutionTimeInMillis": 1200},
+	}})
+}
+
+func (f *Athena) results(w http.ResponseWriter, in map[string]any) {
+	q := f.query(w, in)
+	if q == nil {
+		return
+	}
+	if st := f.state(q, false); st != "SUCCEEDED" {
+		athenaError(w, "InvalidRequestException", "Query has not yet finished. Current state: "+st)
+		return
+	}
+	max := 1000
+	if m, ok := in["MaxResults"].(float64); ok && int(m) < max {
+		max = int(m)
+	}
+	// Row 0 is the header row, as Athena returns it for a SELECT.
+	all := append([][]*string{stringPtrs(q.answer.Columns)}, q.answer.Rows...)
+	from := 0
+	if tok := jsonField(in, "NextToken"); tok != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(tok, "rows-"))
+		if err != nil || n <= 0 || n > len(all) {
+			athenaError(w, "InvalidRequestException", "invalid NextToken")
+			return
+		}
+		from = n
+	}
+	to := min(from+max, len(all))
+	rows := make([]map[string]any, 0, to-from)
+	for _, r := range all[from:to] {
+		data := make([]map[string]string, len(r))
+		for i, c := range r {
+			data[i] = map[string]string{}
+			if c != nil {
+				data[i]["VarCharValue"] = *c
+			}
+		}
+		rows = append(rows, map[string]any{"Data": data})
+	}
+	cols := make([]map[string]any, len(q.answer.Columns))
+	for i, c := range q.answer.Columns {
+		cols[i] = map[string]any{"CatalogName": "hive", "SchemaName": "", "TableName": "", "Name": c, "Label": c,
+			"Type": "varchar", "Precision": 2147483647, "Scale": 0, "Nullable": "UNKNOWN", "CaseSensitive": true}
+	}
+	out := map[string]any{"UpdateCount": 0, "ResultSet": map[string]any{"Rows": rows, "ResultSetMetadata": map[string]any{"ColumnInfo": cols}}}
+	if to < len(all) {
+		out["NextToken"] = fmt.Sprintf("rows-%d", to)
+	}
+	json.NewEncoder(w).Encode(out)
+}
+
+func stringPtrs(s []string) []*string {
+	out := make([]*string, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
+}

@@ -1,0 +1,345 @@
+package awsapitest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// LakeAnswer is what a CloudTrail Lake query gives: result columns and
+// rows (a nil cell is NULL, left out of its row as Lake leaves it), or
+// Fail, the reason the query fails with, or TimedOut.
+type LakeAnswer struct {
+	Columns  []string
+	Rows     [][]*string
+	Fail     string
+	TimedOut bool
+	// Scanned is the BytesScanned the query reports.
+	Scanned int64
+}
+
+// Lake is a local CloudTrail Lake endpoint speaking the real awsJson1_1
+// protocol of CloudTrail (X-Amz-Target CloudTrail_20131101.*, SigV4-signed
+// POSTs, epoch-second timestamps) for one event data store: StartQuery
+// (a SELECT whose FROM names the store, else the errors Lake gives),
+// DescribeQuery (QUEUED, then RUNNING for a set number of polls, then
+// FINISHED, FAILED or TIMED_OUT), GetQueryResults (rows as lists of
+// column→value pairs, NextToken paging of at most MaxQueryResults rows)
+// CancelQuery, and ListEventDataStores (the store, then Others, two per
+// page, the ARNs in the region the request was signed for). Other
+// CloudTrail operations go to Next, when set, so
+// that one endpoint serves both fakes as one AWS endpoint does.
+// Throttling, AccessDenied and stalls (timeouts) can be injected.
+type Lake struct {
+	URL string
+
+	t      testing.TB
+	store  string
+	others []string
+	answer func(query string) LakeAnswer
+	polls  int
+	next   *httputil.ReverseProxy
+
+	mu      sync.Mutex
+	queries map[string]*lakeQuery
+	order   []string
+
+	*faults
+}
+
+type lakeQuery struct {
+	id, sql   string
+	key       string // the access key that signed StartQuery
+	polled    int
+	cancelled bool
+	answer    LakeAnswer
+	created   time.Time
+}
+
+// LakeStore is what a Lake fake serves: one event data store's ID, the
+// answer to each query started on it, how many DescribeQuery calls see a
+// query RUNNING, and the endpoint other CloudTrail operations go to (a
+// CloudTrail fake's URL; empty: none).
+type LakeStore struct {
+	ID     string
+	Polls  int
+	Answer func(query string) LakeAnswer
+	Next   string
+	// Others are the IDs of more stores ListEventDataStores lists,
+	// stopped and without queries.
+	Others []string
+}
+
+// NewLake starts the endpoint.
+func NewLake(t testing.TB, s LakeStore) *Lake {
+	f := &Lake{t: t, store: s.ID, others: s.Others, answer: s.Answer, polls: s.Polls, queries: map[string]*lakeQuery{}, faults: newFaults()}
+	if s.Next != "" {
+		u, err := url.Parse(s.Next)
+		if err != nil {
+			t.Fatalf("awsapitest: Lake next %q: %v", s.Next, err)
+		}
+		f.next = httputil.NewSingleHostReverseProxy(u)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(srv.Close)
+	f.URL = srv.URL
+	return f
+}
+
+// Queries returns the SQL of the queries started, in order.
+func (f *Lake) Queries() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, len(f.order))
+	for i, id := range f.order {
+		out[i] = f.queries[id].sql
+	}
+	return out
+}
+
+// StartedBy returns the access keys that started the queries, in order.
+func (f *Lake) StartedBy() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, len(f.order))
+	for i, id := range f.order {
+		out[i] = f.queries[id].key
+	}
+	return out
+}
+
+// Cancelled reports whether CancelQuery stopped the query.
+func (f *Lake) Cancelled(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	q := f.queries[id]
+	return q != nil && q.cancelled
+}
+
+func lakeError(w http.ResponseWriter, typ, msg string) {
+	jsonReply(w, http.StatusBadRequest, "", map[string]string{"__type": typ, "message": msg})
+}
+
+var lakeOps = map[string]bool{"StartQuery": true, "DescribeQuery": true, "GetQueryResults": true, "CancelQuery": true, "ListEventDataStores": true}
+
+func (f *Lake) serve(w http.ResponseWriter, r *http.Request) {
+	m := ctTarget.FindStringSubmatch(r.Header.Get("X-Amz-Target"))
+	if m != nil && !lakeOps[m[1]] && f.next != nil {
+		f.next.ServeHTTP(w, r)
+		return
+	}
+	if r.Method != http.MethodPost || m == nil || !lakeOps[m[1]] || r.Header.Get("Content-Type") != "application/x-amz-json-1.1" {
+		lakeError(w, "UnknownOperationException", "")
+		return
+	}
+	op := m[1]
+	if !ctSigV4.MatchString(r.Header.Get("Authorization")) {
+		jsonReply(w, http.StatusForbidden, "", map[string]string{"__type": "IncompleteSignatureException", "message": "Authorization header requires a SigV4 signature."})
+		return
+	}
+	var in map[string]any
+	body, _ := io.ReadAll(r.Body)
+	if err := json.Unmarshal(body, &in); err != nil {
+		lakeError(w, "SerializationException", err.Error())
+		return
+	}
+	region := signedRegion(r.Header.Get("Authorization"))
+	throttled, denied := f.hitIn(op, region)
+	f.stall(r, op)
+	switch {
+	case throttled:
+		lakeError(w, "ThrottlingException", "Rate exceeded")
+		return
+	case denied:
+		lakeError(w, "AccessDeniedException", "User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: cloudtrail:"+op+
+			" on resource: arn:aws:cloudtrail:"+region+":111122223333:eventdatastore/"+f.store)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	switch op {
+	case "StartQuery":
+		f.start(w, in, accessKey(r))
+	case "DescribeQuery":
+		f.describe(w, in)
+	case "GetQueryResults":
+		f.results(w, in)
+	case "CancelQuery":
+		f.cancel(w, in)
+	case "ListEventDataStores":
+		f.list(w, in, region)
+	}
+}
+
+// start checks the statement as Lake does: a SELECT over the store.
+func (f *Lake) start(w http.ResponseWriter, in map[string]any, key string) {
+	sql := jsonField(in, "QueryStatement")
+	switch {
+	case !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(sql)), "SELECT"):
+		lakeError(w, "InvalidQueryStatementException", "Only SELECT statements are allowed.")
+		return
+	case !strings.Contains(sql, "FROM "+f.store+"\n") && !strings.HasSuffix(sql, "FROM "+f.store):
+		lakeError(w, "EventDataStoreNotFoundException", "The specified event data store was not found.")
+		return
+	}
+	f.mu.Lock()
+	id := fmt.Sprintf("EXAMPLEd-0000-4000-8000-%012d", len(f.order)+1)
+	q := &lakeQuery{id: id, sql: sql, key: key, created: time.Now()}
+	f.queries[id] = q
+	f.order = append(f.order, id)
+	f.mu.Unlock()
+	q.answer = f.answer(sql)
+	json.NewEncoder(w).Encode(map[string]string{"QueryId": id})
+}
+
+func (f *Lake) query(w http.ResponseWriter, in map[string]any) *lakeQuery {
+	f.mu.Lock()
+	q := f.queries[jsonField(in, "QueryId")]
+	f.mu.Unlock()
+	if q == nil {
+		lakeError(w, "QueryIdNotFoundException", "The query ID does not exist or does not map to a query.")
+	}
+	return q
+}
+
+// status is the query's status, after one more poll when poll is set.
+func (f *Lake) status(q *lakeQuery, poll bool) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case q.cancelled:
+		return "CANCELLED"
+	case poll && q.polled == 0:
+		q.polled++
+		return "QUEUED"
+	case poll && q.polled <= f.polls:
+		q.polled++
+		return "RUNNING"
+	case !poll && q.polled == 0:
+		return "QUEUED"
+	case !poll && q.polled <= f.polls:
+		return "RUNNING"
+	case q.answer.Fail != "":
+		return "FAILED"
+	case q.answer.TimedOut:
+		return "TIMED_OUT"
+	}
+	return "FINISHED"
+}
+
+func (f *Lake) describe(w http.ResponseWriter, in map[string]any) {
+	q := f.query(w, in)
+	if q == nil {
+		return
+	}
+	st := f.status(q, true)
+	out := map[string]any{"QueryId": q.id, "QueryString": q.sql, "QueryStatus": st,
+		"QueryStatistics": map[string]any{"EventsMatched": len(q.answer.Rows), "EventsScanned": 1000, "BytesScanned": q.answer.Scanned,
+			"ExecutionTimeInMillis": 1200, "CreationTime": float64(q.created.UnixMilli()) / 1000}}
+	switch st {
+	case "FAILED":
+		out["ErrorMessage"] = q.answer.Fail
+	case "TIMED_OUT":
+		out["ErrorMessage"] = "Query timed out."
+	}
+	json.NewEncoder(w).Encode(out)
+}
+
+func (f *Lake) results(w http.ResponseWriter, in map[string]any) {
+	q := f.query(w, in)
+	if q == nil {
+		return
+	}
+	st := f.status(q, false)
+	out := map[string]any{"QueryStatus": st, "QueryResultRows": [][]map[string]string{}}
+	if st != "FINISHED" {
+		json.NewEncoder(w).Encode(out)
+		return
+	}
+	max := 1000
+	if m, ok := in["MaxQueryResults"].(float64); ok {
+		if m < 1 || m > 1000 {
+			lakeError(w, "InvalidMaxResultsException", "MaxQueryResults must be between 1 and 1000.")
+			return
+		}
+		max = int(m)
+	}
+	from := 0
+	if tok := jsonField(in, "NextToken"); tok != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(tok, "page-"))
+		if err != nil || n <= 0 || n > len(q.answer.Rows) {
+			lakeError(w, "InvalidNextTokenException", "A token that is not valid was specified.")
+			return
+		}
+		from = n
+	}
+	to := min(from+max, len(q.answer.Rows))
+	rows := make([][]map[string]string, 0, to-from)
+	for _, r := range q.answer.Rows[from:to] {
+		pairs := []map[string]string{}
+		for i, c := range r {
+			if c != nil && i < len(q.answer.Columns) {
+				pairs = append(pairs, map[string]string{q.answer.Columns[i]: *c})
+			}
+		}
+		rows = append(rows, pairs)
+	}
+	out["QueryResultRows"] = rows
+	out["QueryStatistics"] = map[string]any{"ResultsCount": len(rows), "TotalResultsCount": len(q.answer.Rows), "BytesScanned": q.answer.Scanned}
+	if to < len(q.answer.Rows) {
+		out["NextToken"] = fmt.Sprintf("page-%d", to)
+	}
+	json.NewEncoder(w).Encode(out)
+}
+
+func (f *Lake) cancel(w http.ResponseWriter, in map[string]any) {
+	q := f.query(w, in)
+	if q == nil {
+		return
+	}
+	if st := f.status(q, false); st != "QUEUED" && st != "RUNNING" {
+		lakeError(w, "InactiveQueryException", "The specified query cannot be canceled because it is in the "+st+" state.")
+		return
+	}
+	f.mu.Lock()
+	q.cancelled = true
+	f.mu.Unlock()
+	json.NewEncoder(w).Encode(map[string]string{"QueryId": q.id, "QueryStatus": "CANCELLED"})
+}
+
+func (f *Lake) list(w http.ResponseWriter, in map[string]any, region string) {
+	ids := append([]string{f.store}, f.others...)
+	from := 0
+	if tok := jsonField(in, "NextToken"); tok != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(tok, "stores-"))
+		if err != nil || n <= 0 || n >= len(ids) {
+			lakeError(w, "InvalidNextTokenException", "A token that is not valid was specified.")
+			return
+		}
+		from = n
+	}
+	to := min(from+2, len(ids))
+	stores := []map[string]any{}
+	for i, id := range ids[from:to] {
+		status, name := "ENABLED", "aegis-audit-store"
+		if from+i > 0 {
+			status, name = "STOPPED_INGESTION", "old-store-"+strconv.Itoa(from+i)
+		}
+		stores = append(stores, map[string]any{"EventDataStoreArn": "arn:aws:cloudtrail:" + region + ":111122223333:eventdatastore/" + id,
+			"Name": name, "Status": status, "MultiRegionEnabled": true, "OrganizationEnabled": from+i == 0, "RetentionPeriod": 2557,
+			"TerminationProtectionEnabled": true, "CreatedTimestamp": 1.7e9, "UpdatedTimestamp": 1.7e9})
+	}
+	out := map[string]any{"EventDataStores": stores}
+	if to < len(ids) {
+		out["NextToken"] = "stores-" + strconv.Itoa(to)
+	}
+	json.NewEncoder(w).Encode(out)
+}
