@@ -27,13 +27,13 @@ var athenaWindow = athenasql.Window{Start: time.Date(2025, 6, 1, 0, 0, 0, 0, tim
 // from that fake S3 (f writing them there), else page by page only.
 func athenaRunner(t *testing.T, f *awsapitest.Athena, files *awsapitest.S3) *AthenaRunner {
 	t.Helper()
-	r, _ := countedAthenaRunner(t, f, files)
+	r, _ := countedAthenaRunner(t, f, files, nil)
 	return r
 }
 
 // countedAthenaRunner is athenaRunner with the count of the operations
 // its Athena and S3 clients make.
-func countedAthenaRunner(t *testing.T, f *awsapitest.Athena, files *awsapitest.S3) (*AthenaRunner, *sdkCalls) {
+func countedAthenaRunner(t *testing.T, f *awsapitest.Athena, files *awsapitest.S3, client aws.HTTPClient) (*AthenaRunner, *sdkCalls) {
 	t.Helper()
 	calls := &sdkCalls{}
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIAAUDITOREXAMPLE", "secret", "")}
@@ -41,6 +41,9 @@ func countedAthenaRunner(t *testing.T, f *awsapitest.Athena, files *awsapitest.S
 		o.BaseEndpoint = aws.String(f.URL)
 		o.RetryMaxAttempts = 4
 		o.APIOptions = append(o.APIOptions, calls.apiOption)
+		if client != nil {
+			o.HTTPClient = client
+		}
 	})
 	r.results = nil
 	if files != nil {
@@ -77,16 +80,19 @@ func usageRows(n int) [][]*string {
 // result file in S3 (one GetObject), or every page of GetQueryResults
 // (2,500 rows: three pages, the header row dropped) without an S3 client
 // or when S3 refuses the file (the fallback recorded), also under
-// throttling of every call, which the SDK retries.
+// throttling of every call and with responses lost in transit, which the
+// SDK retries.
 func TestAthenaUsage(t *testing.T) {
+	athenaOps := []string{"StartQueryExecution", "GetQueryExecution", "GetQueryResults"}
 	for _, tc := range []struct {
 		name             string
 		s3, deny         bool
-		throttle         bool
+		throttle, lost   bool
 		getResults, gets int
 	}{
 		{name: "pages", getResults: 3},
 		{name: "pages-throttled", throttle: true, getResults: 3},
+		{name: "pages-lost", lost: true, getResults: 3},
 		{name: "file", s3: true, gets: 1},
 		{name: "file-throttled", s3: true, throttle: true, gets: 1},
 		{name: "file-denied", s3: true, deny: true, getResults: 3, gets: 1},
@@ -101,7 +107,7 @@ func TestAthenaUsage(t *testing.T) {
 			}
 			throttle := tc.throttle
 			if throttle {
-				for _, op := range []string{"StartQueryExecution", "GetQueryExecution", "GetQueryResults"} {
+				for _, op := range athenaOps {
 					f.Throttle(op, 2)
 				}
 				if files != nil {
@@ -111,7 +117,11 @@ func TestAthenaUsage(t *testing.T) {
 			if tc.deny {
 				files.Deny("GetObject")
 			}
-			runner, calls := countedAthenaRunner(t, f, files)
+			var client aws.HTTPClient
+			if tc.lost {
+				client = newLossyClient(athenaOps...)
+			}
+			runner, calls := countedAthenaRunner(t, f, files, client)
 			counts, res, err := runner.Usage(context.Background(), athenaTable, athenaWindow)
 			if err != nil {
 				t.Fatal(err)
@@ -143,6 +153,13 @@ func TestAthenaUsage(t *testing.T) {
 				}
 				if throttle && n > 0 && got < n+2 {
 					t.Errorf("%s reached the fake %d times: its 2 throttles were not retried", op, got)
+				}
+			}
+			if tc.lost {
+				for _, op := range athenaOps {
+					if got := f.Calls(op); got != calls.Operations(op)+1 {
+						t.Errorf("%s reached the fake %d times: its lost response was not retried", op, got)
+					}
 				}
 			}
 			if files != nil {

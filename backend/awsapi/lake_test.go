@@ -26,13 +26,13 @@ var lakeQuery = LakeQuery{EventDataStore: "arn:aws:cloudtrail:us-east-1:11112222
 
 func lakeRunner(t *testing.T, f *awsapitest.Lake) *LakeRunner {
 	t.Helper()
-	r, _ := countedLakeRunner(t, f)
+	r, _ := countedLakeRunner(t, f, nil)
 	return r
 }
 
 // countedLakeRunner is lakeRunner with the count of the operations its
-// client makes.
-func countedLakeRunner(t *testing.T, f *awsapitest.Lake) (*LakeRunner, *sdkCalls) {
+// client makes, through client when it is not nil.
+func countedLakeRunner(t *testing.T, f *awsapitest.Lake, client aws.HTTPClient) (*LakeRunner, *sdkCalls) {
 	t.Helper()
 	calls := &sdkCalls{}
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIAAUDITOREXAMPLE", "secret", "")}
@@ -40,6 +40,9 @@ func countedLakeRunner(t *testing.T, f *awsapitest.Lake) (*LakeRunner, *sdkCalls
 		o.BaseEndpoint = aws.String(f.URL)
 		o.RetryMaxAttempts = 4
 		o.APIOptions = append(o.APIOptions, calls.apiOption)
+		if client != nil {
+			o.HTTPClient = client
+		}
 	})
 	r.firstPoll, r.maxPoll = time.Millisecond, 4*time.Millisecond
 	return r, calls
@@ -71,18 +74,23 @@ func lakeAnswer(rows int) func(string) awsapitest.LakeAnswer {
 // TestLakeUsageRows: both queries are started with the generated text on
 // the store's ID, polled through QUEUED and RUNNING, and every page read
 // (2,500 rows: three pages; a NULL cell, which Lake leaves out of its
-// row, read back as NULL), also under throttling of every call, which the
-// SDK retries.
+// row, read back as NULL), also under throttling of every call and with
+// responses lost in transit, which the SDK retries.
 func TestLakeUsageRows(t *testing.T) {
-	for _, throttle := range []bool{false, true} {
-		t.Run(fmt.Sprintf("throttled=%v", throttle), func(t *testing.T) {
+	for _, tc := range []struct{ throttle, lost bool }{{}, {throttle: true}, {lost: true}} {
+		throttle := tc.throttle
+		t.Run(fmt.Sprintf("throttled=%v,lost=%v", tc.throttle, tc.lost), func(t *testing.T) {
 			f := awsapitest.NewLake(t, awsapitest.LakeStore{ID: lakeStoreID, Polls: 3, Answer: lakeAnswer(2500)})
 			if throttle {
 				for _, op := range []string{"StartQuery", "DescribeQuery", "GetQueryResults"} {
 					f.Throttle(op, 2)
 				}
 			}
-			runner, calls := countedLakeRunner(t, f)
+			var client aws.HTTPClient
+			if tc.lost {
+				client = newLossyClient("StartQuery", "DescribeQuery", "GetQueryResults")
+			}
+			runner, calls := countedLakeRunner(t, f, client)
 			usage, coverage, err := runner.UsageRows(context.Background(), lakeQuery)
 			if err != nil {
 				t.Fatal(err)
@@ -114,8 +122,8 @@ func TestLakeUsageRows(t *testing.T) {
 				if calls.Operations(op) != n {
 					t.Errorf("%s called %d times, want %d", op, calls.Operations(op), n)
 				}
-				if got := f.Calls(op); throttle && got < n+2 {
-					t.Errorf("%s reached the fake %d times: its 2 throttles were not retried", op, got)
+				if got := f.Calls(op); throttle && got < n+2 || tc.lost && got != n+1 {
+					t.Errorf("%s reached the fake %d times: its throttles or lost response were not retried", op, got)
 				}
 			}
 		})
@@ -251,7 +259,7 @@ func TestLakeHomeRegion(t *testing.T) {
 func TestLakeStores(t *testing.T) {
 	f := awsapitest.NewLake(t, awsapitest.LakeStore{ID: lakeStoreID, Others: []string{"EXAMPLE-old-1", "EXAMPLE-old-2"}})
 	f.Throttle("ListEventDataStores", 1)
-	runner, calls := countedLakeRunner(t, f)
+	runner, calls := countedLakeRunner(t, f, nil)
 	stores, err := runner.Stores(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -45,6 +45,7 @@ type Athena struct {
 	mu      sync.Mutex
 	queries map[string]*athenaQuery
 	order   []string
+	tokens  map[string]string // ClientRequestToken → the query it started
 
 	*faults
 }
@@ -61,7 +62,7 @@ type athenaQuery struct {
 // NewAthena starts the endpoint. answer gives each started query's result;
 // GetQueryExecution reports a query RUNNING for its first polls calls.
 func NewAthena(t testing.TB, polls int, answer func(query string) AthenaAnswer) *Athena {
-	f := &Athena{t: t, answer: answer, polls: polls, queries: map[string]*athenaQuery{}, faults: newFaults()}
+	f := &Athena{t: t, answer: answer, polls: polls, queries: map[string]*athenaQuery{}, tokens: map[string]string{}, faults: newFaults()}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	f.URL = srv.URL
@@ -148,7 +149,7 @@ func (f *Athena) serve(w http.ResponseWriter, r *http.Request) {
 	case "StartQueryExecution":
 		f.start(w, in, accessKey(r))
 	case "GetQueryExecution":
-		f.execution(w, in)
+		f.execution(w, r, in)
 	case "GetQueryResults":
 		f.results(w, in)
 	case "StopQueryExecution":
@@ -184,7 +185,15 @@ func (f *Athena) start(w http.ResponseWriter, in map[string]any, signer string) 
 		return
 	}
 	f.mu.Lock()
+	// Athena starts a query once per ClientRequestToken, which the SDK
+	// keeps for every attempt: a retried call gets the same query back.
+	if id, ok := f.tokens[jsonField(in, "ClientRequestToken")]; ok {
+		f.mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]string{"QueryExecutionId": id})
+		return
+	}
 	id := fmt.Sprintf("a1b2c3d4-0000-4000-8000-%012d", len(f.order)+1)
+	f.tokens[jsonField(in, "ClientRequestToken")] = id
 	q := &athenaQuery{id: id, sql: sql, database: jsonField(in, "QueryExecutionContext", "Database"), workgroup: jsonField(in, "WorkGroup"),
 		output: jsonField(in, "ResultConfiguration", "OutputLocation"), signer: signer, submitted: time.Now()}
 	f.queries[id] = q
@@ -245,12 +254,12 @@ func (f *Athena) state(q *athenaQuery, poll bool) string {
 	return "SUCCEEDED"
 }
 
-func (f *Athena) execution(w http.ResponseWriter, in map[string]any) {
+func (f *Athena) execution(w http.ResponseWriter, r *http.Request, in map[string]any) {
 	q := f.query(w, in)
 	if q == nil {
 		return
 	}
-	st := f.state(q, true)
+	st := f.perCall(r, func() string { return f.state(q, true) })
 	status := map[string]any{"State": st, "SubmissionDateTime": float64(q.submitted.UnixMilli()) / 1000}
 	if st == "FAILED" {
 		status["StateChangeReason"] = q.answer.Fail

@@ -20,10 +20,11 @@ type faults struct {
 	denied   map[string]bool
 	regions  map[string]bool // regions where every call is denied
 	stalls   map[string]time.Duration
+	answers  map[string]string // SDK invocation ID → its first attempt's answer
 }
 
 func newFaults() *faults {
-	return &faults{calls: map[string]int{}, throttle: map[string]int{}, from: map[string]int{}, denied: map[string]bool{}, regions: map[string]bool{}, stalls: map[string]time.Duration{}}
+	return &faults{calls: map[string]int{}, throttle: map[string]int{}, from: map[string]int{}, denied: map[string]bool{}, regions: map[string]bool{}, stalls: map[string]time.Duration{}, answers: map[string]string{}}
 }
 
 // Throttle makes the next n calls of operation fail with the service's
@@ -85,6 +86,31 @@ func (f *faults) Calls(operation string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.calls[operation]
+}
+
+// perCall returns the answer the first attempt of r's API call got,
+// calling answer only for that first attempt. An SDK sends every attempt of
+// one call with the same amz-sdk-invocation-id header. When a response is
+// lost in transit (a loaded machine drops connections), the retryer sends
+// the call again; a fake that moved its state on per request would then skip
+// a state the client never saw. A request without the header is a call of
+// its own.
+func (f *faults) perCall(r *http.Request, answer func() string) string {
+	id := r.Header.Get("Amz-Sdk-Invocation-Id")
+	if id == "" {
+		return answer()
+	}
+	f.mu.Lock()
+	v, ok := f.answers[id]
+	f.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = answer()
+	f.mu.Lock()
+	f.answers[id] = v
+	f.mu.Unlock()
+	return v
 }
 
 // hit records a call of operation and says how it must fail, if at all.

@@ -38,6 +38,7 @@ type IAM struct {
 	mu       sync.Mutex
 	jobs     map[string]string // job ID → ARN
 	polls    map[string]int    // job ID → GetServiceLastAccessedDetails calls
+	reports  int               // GenerateCredentialReport calls
 	pageSize int
 }
 
@@ -110,10 +111,15 @@ func (f *IAM) serve(w http.ResponseWriter, r *http.Request) {
 		b.WriteString("</PasswordPolicy>")
 	case "GenerateCredentialReport":
 		// The first call starts the report, later ones find it complete.
-		state := "COMPLETE"
-		if f.Calls(action) == 1 {
-			state = "STARTED"
-		}
+		state := f.perCall(r, func() string {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.reports++
+			if f.reports == 1 {
+				return "STARTED"
+			}
+			return "COMPLETE"
+		})
 		fmt.Fprintf(&b, "<State>%s</State><Description>No report exists. Starting a new report generation task</Description>", state)
 	case "GetCredentialReport":
 		if f.report == nil {
@@ -130,7 +136,7 @@ func (f *IAM) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		fmt.Fprintf(&b, "<JobId>%s</JobId>", id)
 	case "GetServiceLastAccessedDetails":
-		if !f.lastAccessed(w, &b, form.Get("JobId")) {
+		if !f.lastAccessed(w, r, &b, form.Get("JobId")) {
 			return
 		}
 	default:
@@ -190,12 +196,16 @@ func (f *IAM) authorizationDetails(b *strings.Builder, form url.Values) {
 
 // lastAccessed answers one poll of an Access Advisor job: in progress the
 // first time, then the ARN's report.
-func (f *IAM) lastAccessed(w http.ResponseWriter, b *strings.Builder, id string) bool {
+func (f *IAM) lastAccessed(w http.ResponseWriter, r *http.Request, b *strings.Builder, id string) bool {
 	f.mu.Lock()
 	arn, ok := f.jobs[id]
-	f.polls[id]++
-	first := f.polls[id] == 1
 	f.mu.Unlock()
+	first := f.perCall(r, func() string {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.polls[id]++
+		return strconv.FormatBool(f.polls[id] == 1)
+	}) == "true"
 	if !ok {
 		iamError(w, http.StatusNotFound, "NoSuchEntity", "No such job: "+id)
 		return false

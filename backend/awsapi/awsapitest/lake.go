@@ -167,9 +167,9 @@ func (f *Lake) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	switch op {
 	case "StartQuery":
-		f.start(w, in, accessKey(r))
+		f.start(w, r, in)
 	case "DescribeQuery":
-		f.describe(w, in)
+		f.describe(w, r, in)
 	case "GetQueryResults":
 		f.results(w, in)
 	case "CancelQuery":
@@ -180,7 +180,7 @@ func (f *Lake) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // start checks the statement as Lake does: a SELECT over the store.
-func (f *Lake) start(w http.ResponseWriter, in map[string]any, key string) {
+func (f *Lake) start(w http.ResponseWriter, r *http.Request, in map[string]any) {
 	sql := jsonField(in, "QueryStatement")
 	switch {
 	case !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(sql)), "SELECT"):
@@ -190,13 +190,16 @@ func (f *Lake) start(w http.ResponseWriter, in map[string]any, key string) {
 		lakeError(w, "EventDataStoreNotFoundException", "The specified event data store was not found.")
 		return
 	}
-	f.mu.Lock()
-	id := fmt.Sprintf("EXAMPLEd-0000-4000-8000-%012d", len(f.order)+1)
-	q := &lakeQuery{id: id, sql: sql, key: key, created: time.Now()}
-	f.queries[id] = q
-	f.order = append(f.order, id)
-	f.mu.Unlock()
-	q.answer = f.answer(sql)
+	id := f.perCall(r, func() string {
+		f.mu.Lock()
+		id := fmt.Sprintf("EXAMPLEd-0000-4000-8000-%012d", len(f.order)+1)
+		q := &lakeQuery{id: id, sql: sql, key: accessKey(r), created: time.Now()}
+		f.queries[id] = q
+		f.order = append(f.order, id)
+		f.mu.Unlock()
+		q.answer = f.answer(sql)
+		return id
+	})
 	json.NewEncoder(w).Encode(map[string]string{"QueryId": id})
 }
 
@@ -235,12 +238,12 @@ func (f *Lake) status(q *lakeQuery, poll bool) string {
 	return "FINISHED"
 }
 
-func (f *Lake) describe(w http.ResponseWriter, in map[string]any) {
+func (f *Lake) describe(w http.ResponseWriter, r *http.Request, in map[string]any) {
 	q := f.query(w, in)
 	if q == nil {
 		return
 	}
-	st := f.status(q, true)
+	st := f.perCall(r, func() string { return f.status(q, true) })
 	out := map[string]any{"QueryId": q.id, "QueryString": q.sql, "QueryStatus": st,
 		"QueryStatistics": map[string]any{"EventsMatched": len(q.answer.Rows), "EventsScanned": 1000, "BytesScanned": q.answer.Scanned,
 			"ExecutionTimeInMillis": 1200, "CreationTime": float64(q.created.UnixMilli()) / 1000}}
