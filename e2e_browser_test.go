@@ -410,7 +410,7 @@ func TestBrowserRemediationE2E(t *testing.T) {
 	runBrowserScript(t, chromium, srv.URL, "remediate.e2e.mjs", cases, 3*time.Minute)
 
 	// The apply and the rollback each wrote the inline policy once.
-	if n := fake.Calls("PutRolePolicy"); n != 2 {
+	if n := fake.Invoked("PutRolePolicy"); n != 2 {
 		t.Errorf("%d PutRolePolicy calls, want the apply's and the rollback's", n)
 	}
 	records, err := svc.remediate.List(cases.Principal)

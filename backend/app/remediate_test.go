@@ -76,8 +76,8 @@ func TestRemediationService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.Steps) != 1 || rec.Steps[0].Call.Operation != "PutRolePolicy" || fake.Calls("PutRolePolicy") != 0 {
-		t.Fatalf("preview: %+v (%d PutRolePolicy calls made)", rec.Steps, fake.Calls("PutRolePolicy"))
+	if len(rec.Steps) != 1 || rec.Steps[0].Call.Operation != "PutRolePolicy" || fake.Invoked("PutRolePolicy") != 0 {
+		t.Fatalf("preview: %+v (%d PutRolePolicy calls made)", rec.Steps, fake.Invoked("PutRolePolicy"))
 	}
 	applied, err := svc.Apply(ApplyRequest{ID: rec.ID, Token: rec.Token})
 	if err != nil || applied.Status != remediate.Applied || !applied.Apply.Verified {

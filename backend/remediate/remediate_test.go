@@ -165,7 +165,7 @@ func TestInlinePolicy(t *testing.T) {
 	if got := rec.Steps[0].CLI; !strings.HasPrefix(got, `aws iam put-role-policy --role-name app --policy-name app-data --policy-document '{"Version":"2012-10-17"`) {
 		t.Errorf("CLI = %s", got)
 	}
-	if f.fake.Calls("PutRolePolicy") != 0 {
+	if f.fake.Invoked("PutRolePolicy") != 0 {
 		t.Fatal("the preview wrote")
 	}
 	applyAndRollBack(t, f, ap, []string{"PutRolePolicy app-data"}, []string{"PutRolePolicy app-data"})
@@ -290,8 +290,8 @@ func TestStaleStateIsRefused(t *testing.T) {
 	if _, err := f.r.Apply(f.ctx, f.iam, rec.ID, rec.Token); !errors.Is(err, ErrStale) {
 		t.Errorf("apply after a change: err = %v, want ErrStale", err)
 	}
-	if f.fake.Calls("PutRolePolicy") != 1 {
-		t.Errorf("%d PutRolePolicy calls, want only the test's own", f.fake.Calls("PutRolePolicy"))
+	if f.fake.Invoked("PutRolePolicy") != 1 {
+		t.Errorf("%d PutRolePolicy calls, want only the test's own", f.fake.Invoked("PutRolePolicy"))
 	}
 	// A preview from an audit that no longer matches is refused too.
 	if _, err := f.r.Preview(f.ctx, f.iam, "audit-1", ap); !errors.Is(err, ErrStale) {

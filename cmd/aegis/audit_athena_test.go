@@ -223,7 +223,7 @@ func TestLiveAuditAthenaEqualsOffline(t *testing.T) {
 	if len(queries) != 2 || !strings.Contains(queries[0], "'111122223333'") || !strings.Contains(queries[1], "log coverage") {
 		t.Errorf("queries %q", queries)
 	}
-	if n, pages := files.Calls("GetObject"), f.Calls("GetQueryResults"); n != 2 || pages != 0 {
+	if n, pages := files.Invoked("GetObject"), f.Invoked("GetQueryResults"); n != 2 || pages != 0 {
 		t.Errorf("result files read %d times, pages %d: want the two files and no page", n, pages)
 	}
 	if !strings.Contains(stderr, "usage: athena 1/1") || strings.Contains(stderr, "usage: events") {

@@ -134,7 +134,7 @@ func (f *Athena) serve(w http.ResponseWriter, r *http.Request) {
 		athenaError(w, "SerializationException", err.Error())
 		return
 	}
-	throttled, denied := f.hit(op)
+	throttled, denied := f.hit(r, op)
 	switch {
 	case throttled:
 		athenaError(w, "TooManyRequestsException", "Rate exceeded")

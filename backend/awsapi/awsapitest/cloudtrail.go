@@ -113,7 +113,7 @@ func (f *CloudTrail) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	region := signedRegion(r.Header.Get("Authorization"))
-	throttled, denied := f.hitIn(op, region)
+	throttled, denied := f.hitIn(r, op, region)
 	f.stall(r, op)
 	switch {
 	case throttled:

@@ -55,7 +55,7 @@ func (f *EC2) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := form.Get("Action")
-	throttled, denied := f.hitIn(op, signedRegion(r.Header.Get("Authorization")))
+	throttled, denied := f.hitIn(r, op, signedRegion(r.Header.Get("Authorization")))
 	switch {
 	case throttled:
 		ec2Error(w, http.StatusServiceUnavailable, "RequestLimitExceeded", "Request limit exceeded.")

@@ -20,11 +20,12 @@ type faults struct {
 	denied   map[string]bool
 	regions  map[string]bool // regions where every call is denied
 	stalls   map[string]time.Duration
-	answers  map[string]string // SDK invocation ID → its first attempt's answer
+	answers  map[string]string          // SDK invocation ID → its first attempt's answer
+	invoked  map[string]map[string]bool // operation → SDK invocation IDs seen
 }
 
 func newFaults() *faults {
-	return &faults{calls: map[string]int{}, throttle: map[string]int{}, from: map[string]int{}, denied: map[string]bool{}, regions: map[string]bool{}, stalls: map[string]time.Duration{}, answers: map[string]string{}}
+	return &faults{calls: map[string]int{}, throttle: map[string]int{}, from: map[string]int{}, denied: map[string]bool{}, regions: map[string]bool{}, stalls: map[string]time.Duration{}, answers: map[string]string{}, invoked: map[string]map[string]bool{}}
 }
 
 // Throttle makes the next n calls of operation fail with the service's
@@ -113,14 +114,33 @@ func (f *faults) perCall(r *http.Request, answer func() string) string {
 	return v
 }
 
-// hit records a call of operation and says how it must fail, if at all.
-func (f *faults) hit(operation string) (throttled, denied bool) { return f.hitIn(operation, "") }
+// Invoked counts the API calls of operation that reached the endpoint: one
+// per call however many of its attempts did (see perCall), so a response
+// lost in transit and sent again is not a second call.
+func (f *faults) Invoked(operation string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.invoked[operation])
+}
 
-// hitIn is hit for a call signed for region.
-func (f *faults) hitIn(operation, region string) (throttled, denied bool) {
+// hit records a request of operation and says how it must fail, if at all.
+func (f *faults) hit(r *http.Request, operation string) (throttled, denied bool) {
+	return f.hitIn(r, operation, "")
+}
+
+// hitIn is hit for a request signed for region.
+func (f *faults) hitIn(r *http.Request, operation, region string) (throttled, denied bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls[operation]++
+	id := r.Header.Get("Amz-Sdk-Invocation-Id")
+	if id == "" {
+		id = fmt.Sprintf("request-%d", f.calls[operation])
+	}
+	if f.invoked[operation] == nil {
+		f.invoked[operation] = map[string]bool{}
+	}
+	f.invoked[operation][id] = true
 	throttled = f.throttle[operation] > 0 || (f.from[operation] > 0 && f.calls[operation] >= f.from[operation])
 	if f.throttle[operation] > 0 {
 		f.throttle[operation]--

@@ -84,7 +84,7 @@ func (f *IAM) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := form.Get("Action")
-	throttled, denied := f.hit(action)
+	throttled, denied := f.hit(r, action)
 	switch {
 	case throttled:
 		iamError(w, http.StatusBadRequest, "Throttling", "Rate exceeded")

@@ -153,7 +153,7 @@ func (f *Lake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	region := signedRegion(r.Header.Get("Authorization"))
-	throttled, denied := f.hitIn(op, region)
+	throttled, denied := f.hitIn(r, op, region)
 	f.stall(r, op)
 	switch {
 	case throttled:

@@ -74,7 +74,7 @@ func (f *Organizations) serve(w http.ResponseWriter, r *http.Request) {
 		orgError(w, "SerializationException", err.Error())
 		return
 	}
-	throttled, denied := f.hit(op)
+	throttled, denied := f.hit(r, op)
 	if throttled {
 		orgError(w, "TooManyRequestsException", "AWS Organizations can't complete your request because another request is already in progress.")
 		return

@@ -131,8 +131,8 @@ func (f *Resources) serve(w http.ResponseWriter, r *http.Request) {
 
 // fault answers an injected failure in the service's error shape; false
 // when the call goes through.
-func (f *Resources) fault(op, region string, reply func(status int, code, msg string)) bool {
-	throttled, denied := f.hitIn(op, region)
+func (f *Resources) fault(r *http.Request, op, region string, reply func(status int, code, msg string)) bool {
+	throttled, denied := f.hitIn(r, op, region)
 	switch {
 	case throttled:
 		reply(http.StatusBadRequest, "throttle", "Rate exceeded")
@@ -159,7 +159,7 @@ func (f *Resources) s3(w http.ResponseWriter, r *http.Request, region string) {
 	bucket := strings.Trim(r.URL.Path, "/")
 	switch {
 	case r.Method == http.MethodGet && bucket == "":
-		if f.fault("s3:ListBuckets", region, xmlErr) {
+		if f.fault(r, "s3:ListBuckets", region, xmlErr) {
 			return
 		}
 		var b strings.Builder
@@ -169,7 +169,7 @@ func (f *Resources) s3(w http.ResponseWriter, r *http.Request, region string) {
 		w.Header().Set("Content-Type", "application/xml")
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>owner</ID></Owner><Buckets>%s</Buckets></ListAllMyBucketsResult>`, b.String())
 	case r.Method == http.MethodGet && r.URL.Query().Has("policy"):
-		if f.fault("s3:GetBucketPolicy", region, xmlErr) {
+		if f.fault(r, "s3:GetBucketPolicy", region, xmlErr) {
 			return
 		}
 		res, ok := f.find("s3", "", bucket)
@@ -219,7 +219,7 @@ func (f *Resources) jsonService(w http.ResponseWriter, r *http.Request, body []b
 		return
 	}
 	svc := map[string]string{"TrentService.": "kms", "secretsmanager.": "secretsmanager", "AmazonEC2ContainerRegistry_V20150921.": "ecr", "AmazonSQS.": "sqs"}[prefix]
-	if f.fault(svc+":"+target, region, reply) {
+	if f.fault(r, svc+":"+target, region, reply) {
 		return
 	}
 	out, code, msg := op(target, region, in)
@@ -334,7 +334,7 @@ func (f *Resources) sns(w http.ResponseWriter, r *http.Request, body []byte, reg
 		return
 	}
 	op := form.Get("Action")
-	if f.fault("sns:"+op, region, reply) {
+	if f.fault(r, "sns:"+op, region, reply) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml")
@@ -377,7 +377,7 @@ func (f *Resources) lambda(w http.ResponseWriter, r *http.Request, region string
 	path := r.URL.EscapedPath()
 	switch m := lambdaPolicyPath.FindStringSubmatch(path); {
 	case r.Method == http.MethodGet && strings.TrimSuffix(path, "/") == "/2015-03-31/functions":
-		if f.fault("lambda:ListFunctions", region, reply) {
+		if f.fault(r, "lambda:ListFunctions", region, reply) {
 			return
 		}
 		fns := []map[string]string{}
@@ -386,7 +386,7 @@ func (f *Resources) lambda(w http.ResponseWriter, r *http.Request, region string
 		}
 		jsonReply(w, http.StatusOK, "", map[string]any{"Functions": fns})
 	case r.Method == http.MethodGet && m != nil:
-		if f.fault("lambda:GetPolicy", region, reply) {
+		if f.fault(r, "lambda:GetPolicy", region, reply) {
 			return
 		}
 		name, _ := url.PathUnescape(m[1])

@@ -100,7 +100,7 @@ func (f *S3) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.stall(r, "GetObject")
-	throttled, denied := f.hit("GetObject")
+	throttled, denied := f.hit(r, "GetObject")
 	switch {
 	case throttled:
 		s3Error(w, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.", path)
