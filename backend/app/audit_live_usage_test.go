@@ -1,17 +1,11 @@
 package app
 
 import (
-	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +13,6 @@ import (
 	"github.com/aegis-iam/aegis/backend/audit"
 	"github.com/aegis-iam/aegis/backend/awsapi/awsapitest"
 	"github.com/aegis-iam/aegis/backend/cloudtrail"
-	"github.com/aegis-iam/aegis/backend/cloudtrail/athenasql"
 	"github.com/aegis-iam/aegis/backend/iamdb"
 	"github.com/aegis-iam/aegis/backend/mcp/collect"
 	"github.com/aegis-iam/aegis/backend/mcp/collect/collecttest"
@@ -33,10 +26,9 @@ var liveRegions = []string{"eu-west-1", collecttest.OtherRegion}
 // of collecttest.EventsEnd.
 const usageEnd, usageDays = "2026-11-21", 1
 
-const lakeStoreARN = "arn:aws:cloudtrail:eu-west-1:111122223333:eventdatastore/EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE"
-
 // offlineRequest writes a's exports and its two regions' management
-// events as delivered log files, and returns the files audit of them.
+// events as delivered log files (collecttest.WriteLogs), and returns the
+// files audit of them.
 func offlineRequest(t *testing.T, a *collecttest.Account) AuditRequest {
 	t.Helper()
 	dir := t.TempDir()
@@ -53,88 +45,24 @@ func offlineRequest(t *testing.T, a *collecttest.Account) AuditRequest {
 		PasswordPolicy: write(f.PasswordPolicy.Name, f.PasswordPolicy.Data), Organization: write(f.Organization.Name, f.Organization.Data),
 		AccessAdvisor: write(f.AccessAdvisor.Name, f.AccessAdvisor.Data), EventSelectors: write(f.EventSelectors.Name, f.EventSelectors.Data),
 		ResourcePolicies: write(f.ResourcePolicies.Name, f.ResourcePolicies.Data), CloudTrailDir: filepath.Join(dir, "logs")}
-	for _, region := range liveRegions {
-		var file struct{ Records []json.RawMessage }
-		if err := json.Unmarshal(awsapitest.LogFileIn(region, collecttest.Events, collecttest.EventsEnd), &file); err != nil {
-			t.Fatal(err)
-		}
-		var records []string
-		for _, r := range file.Records {
-			var v struct{ ManagementEvent bool }
-			if err := json.Unmarshal(r, &v); err != nil {
-				t.Fatal(err)
-			}
-			if v.ManagementEvent {
-				records = append(records, string(r))
-			}
-		}
-		day := collecttest.EventsEnd.Format("2006/01/02")
-		p := filepath.Join(req.CloudTrailDir, "AWSLogs", "111122223333", "CloudTrail", region, day)
-		if err := os.MkdirAll(p, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		fmt.Fprintf(zw, `{"Records":[%s]}`, strings.Join(records, ","))
-		if err := zw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		name := fmt.Sprintf("111122223333_CloudTrail_%s_%sT2355Z_0000000000000001.json.gz", region, collecttest.EventsEnd.Format("20060102"))
-		if err := os.WriteFile(filepath.Join(p, name), buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	collecttest.WriteLogs(t, req.CloudTrailDir, usageDays)
 	return req
 }
 
-// queryAnswers are the aggregate and coverage rows Athena or Lake would
-// return over req's logs: the usage backend/cloudtrail reads from them.
-func queryAnswers(t *testing.T, req AuditRequest, resources bool) (usage, coverage [][]*string) {
+// offlineUsage is the usage backend/cloudtrail reads from req's logs,
+// which the fake Athena and Lake answer with.
+func offlineUsage(t *testing.T, req AuditRequest) *audit.Usage {
 	t.Helper()
 	end, _ := time.Parse(time.DateOnly, req.End)
 	db, err := iamdb.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var u *audit.Usage
-	u, err = cloudtrail.ReadDir(t.Context(), req.CloudTrailDir, cloudtrail.Options{DB: db, Start: end.AddDate(0, 0, -req.WindowDays), End: end})
+	u, err := cloudtrail.ReadDir(t.Context(), req.CloudTrailDir, cloudtrail.Options{DB: db, Start: end.AddDate(0, 0, -req.WindowDays), End: end})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cells := func(vals ...string) []*string {
-		out := make([]*string, len(vals))
-		for i := range vals {
-			out[i] = &vals[i]
-		}
-		return out
-	}
-	for _, r := range u.Rows {
-		service, name, _ := strings.Cut(r.Action, ":")
-		data := "0"
-		if r.Data {
-			data = "1"
-		}
-		row := cells("111122223333", r.Principal, service+".amazonaws.com", name, string(r.Outcome), strconv.FormatInt(r.Count, 10),
-			r.First.UTC().Format("2006-01-02T15:04:05Z"), r.Last.UTC().Format("2006-01-02T15:04:05Z"), data)
-		if resources {
-			row = append(row, nil) // resources unknown
-			if r.Resources != nil {
-				sets, _ := json.Marshal([][]string{r.Resources})
-				row[len(row)-1] = cells(string(sets))[0]
-			}
-		}
-		usage = append(usage, row)
-	}
-	for _, d := range u.Coverage.Days {
-		if d.Events > 0 {
-			coverage = append(coverage, cells(d.Account, d.Region, strings.ReplaceAll(d.Day, "-", "/"), strconv.Itoa(d.Files),
-				strconv.FormatInt(d.Events, 10), strconv.FormatInt(d.DataEvents, 10)))
-		}
-	}
-	if len(usage) == 0 || len(coverage) == 0 {
-		t.Fatal("the logs hold no usage: the comparison would prove nothing")
-	}
-	return usage, coverage
+	return u
 }
 
 // comparable is a run's audit as JSON, without what differs between two
@@ -176,33 +104,10 @@ func TestAuditLiveUsage(t *testing.T) {
 			var athena *awsapitest.Athena
 			switch source {
 			case UsageLake:
-				usage, coverage := queryAnswers(t, offline, false)
-				f := awsapitest.NewLake(t, awsapitest.LakeStore{ID: "EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE", Polls: 1, Next: a.CloudTrail.URL,
-					Answer: func(q string) awsapitest.LakeAnswer {
-						if strings.Contains(q, "AS data_events") {
-							return awsapitest.LakeAnswer{Columns: athenasql.CoverageColumns, Rows: coverage}
-						}
-						return awsapitest.LakeAnswer{Columns: athenasql.Columns, Rows: usage}
-					}})
-				t.Setenv("AWS_ENDPOINT_URL_CLOUDTRAIL", f.URL)
-				req.LakeEventDataStore, queries = lakeStoreARN, f.Queries
+				f := a.Lake(t, offlineUsage(t, offline))
+				req.LakeEventDataStore, queries = collecttest.LakeStoreARN, f.Queries
 			case UsageAthena:
-				usage, coverage := queryAnswers(t, offline, true)
-				f := awsapitest.NewAthena(t, 1, func(q string) awsapitest.AthenaAnswer {
-					if strings.Contains(q, "log coverage") {
-						return awsapitest.AthenaAnswer{Columns: athenasql.CoverageColumns, Rows: coverage}
-					}
-					return awsapitest.AthenaAnswer{Columns: append(slices.Clone(athenasql.Columns), athenasql.ResourceSetsColumn), Rows: usage}
-				})
-				files := awsapitest.NewS3(t)
-				f.WriteResults(files)
-				resources, err := url.Parse(os.Getenv("AWS_ENDPOINT_URL_S3"))
-				if err != nil || resources.Host == "" {
-					t.Fatalf("no S3 endpoint to share: %v", err)
-				}
-				files.Forward(httputil.NewSingleHostReverseProxy(resources))
-				t.Setenv("AWS_ENDPOINT_URL_ATHENA", f.URL)
-				t.Setenv("AWS_ENDPOINT_URL_S3", files.URL)
+				f, _ := a.Athena(t, offlineUsage(t, offline))
 				req.Athena, queries, athena = AthenaSource{Database: "default", Table: "aegis_cloudtrail", Bucket: "trail-logs", Since: "2026-01-01"}, f.Queries, f
 			}
 			got, err := s.Run(req)
@@ -212,7 +117,7 @@ func TestAuditLiveUsage(t *testing.T) {
 			if diff := cmp.Diff(comparable(t, want), comparable(t, got)); diff != "" {
 				t.Errorf("desktop audit with usage from %s differs from the files audit (-files +live):\n%s", source, diff)
 			}
-			if !strings.HasSuffix(got.Source, map[string]string{UsageLookup: "usage from CloudTrail event history", UsageLake: "usage from CloudTrail Lake " + lakeStoreARN,
+			if !strings.HasSuffix(got.Source, map[string]string{UsageLookup: "usage from CloudTrail event history", UsageLake: "usage from CloudTrail Lake " + collecttest.LakeStoreARN,
 				UsageAthena: "usage from Athena default.aegis_cloudtrail"}[source]) {
 				t.Errorf("source %q does not name the usage source", got.Source)
 			}
@@ -263,11 +168,11 @@ func TestAuditLiveQueryDenied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := awsapitest.NewLake(t, awsapitest.LakeStore{ID: "EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE", Next: a.CloudTrail.URL})
+	f := awsapitest.NewLake(t, awsapitest.LakeStore{ID: collecttest.LakeStoreID, Next: a.CloudTrail.URL})
 	f.Deny("StartQuery")
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDTRAIL", f.URL)
 	run, err := s.Run(AuditRequest{Source: SourceAWS, Profile: collecttest.Profile, Regions: liveRegions, Usage: UsageLake,
-		LakeEventDataStore: lakeStoreARN, WindowDays: usageDays, End: usageEnd})
+		LakeEventDataStore: collecttest.LakeStoreARN, WindowDays: usageDays, End: usageEnd})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +222,7 @@ func TestAuditLiveRejectsBadRequests(t *testing.T) {
 		{"athena bad role", live(AuditRequest{Usage: UsageAthena, Athena: AthenaSource{Database: "d", Table: "t", Bucket: "b", Since: "2026-01-01", RoleARN: "arn:aws:iam::111122223333:user/x"}}), "athena.roleArn"},
 		{"lake without store", live(AuditRequest{Usage: UsageLake}), "lakeEventDataStore"},
 		{"lake bad store", live(AuditRequest{Usage: UsageLake, LakeEventDataStore: "arn:aws:s3:::bucket"}), "lakeEventDataStore"},
-		{"lake and logs", live(AuditRequest{Usage: UsageLake, LakeEventDataStore: lakeStoreARN, CloudTrailDir: "/logs"}), "usage"},
+		{"lake and logs", live(AuditRequest{Usage: UsageLake, LakeEventDataStore: collecttest.LakeStoreARN, CloudTrailDir: "/logs"}), "usage"},
 		{"regions for files", AuditRequest{Authz: "a.json", Regions: []string{"eu-west-1"}, WindowDays: 30}, "source"},
 		{"usage for the sample", AuditRequest{Source: SourceSample, Usage: UsageAthena, WindowDays: 30}, "source"},
 	} {
@@ -360,13 +265,13 @@ func TestAuditLiveLegacyRegion(t *testing.T) {
 // lists, every page read; a refusal names the region and AWS's error.
 func TestAuditLakeStores(t *testing.T) {
 	s, a := liveService(t, &recorder{})
-	f := awsapitest.NewLake(t, awsapitest.LakeStore{ID: "EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE", Others: []string{"EXAMPLE-old-1", "EXAMPLE-old-2"}, Next: a.CloudTrail.URL})
+	f := awsapitest.NewLake(t, awsapitest.LakeStore{ID: collecttest.LakeStoreID, Others: []string{"EXAMPLE-old-1", "EXAMPLE-old-2"}, Next: a.CloudTrail.URL})
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDTRAIL", f.URL)
 	stores, err := s.LakeStores(collecttest.Profile, "eu-west-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(stores) != 3 || stores[0].ARN != lakeStoreARN || stores[0].Status != "ENABLED" || !stores[0].MultiRegion || !stores[0].Organization ||
+	if len(stores) != 3 || stores[0].ARN != collecttest.LakeStoreARN || stores[0].Status != "ENABLED" || !stores[0].MultiRegion || !stores[0].Organization ||
 		stores[0].RetentionDays != 2557 || stores[2].Status != "STOPPED_INGESTION" {
 		t.Errorf("stores %+v", stores)
 	}

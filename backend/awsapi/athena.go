@@ -201,31 +201,33 @@ func isHeader(row types.Row, columns []string) bool {
 // wait polls GetQueryExecution, doubling the interval up to maxPoll, until
 // the query ends.
 func (r *AthenaRunner) wait(ctx context.Context, id string) (*types.QueryExecution, error) {
-	delay := r.firstPoll
-	for {
+	var exec *types.QueryExecution
+	err := pollDoubling(ctx, r.firstPoll, r.maxPoll, sleepContext, func(ctx context.Context) (bool, error) {
 		out, err := r.client.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: aws.String(id)})
 		if err != nil {
-			return nil, fmt.Errorf("athena GetQueryExecution %s: %w", id, err)
+			return false, fmt.Errorf("athena GetQueryExecution %s: %w", id, err)
 		}
-		exec := out.QueryExecution
+		exec = out.QueryExecution
 		if exec == nil || exec.Status == nil {
-			return nil, fmt.Errorf("athena GetQueryExecution %s: no status", id)
+			return false, fmt.Errorf("athena GetQueryExecution %s: no status", id)
 		}
 		switch exec.Status.State {
-		case types.QueryExecutionStateSucceeded:
-			return exec, nil
-		case types.QueryExecutionStateFailed, types.QueryExecutionStateCancelled:
-			reason := aws.ToString(exec.Status.StateChangeReason)
-			if reason == "" {
-				reason = "no reason given"
-			}
-			return nil, fmt.Errorf("athena query %s %s: %s", id, exec.Status.State, reason)
+		case types.QueryExecutionStateSucceeded, types.QueryExecutionStateFailed, types.QueryExecutionStateCancelled:
+			return true, nil
 		}
-		if err := sleepContext(ctx, delay); err != nil {
-			return nil, err
-		}
-		delay = min(2*delay, r.maxPoll)
+		return false, nil
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case exec.Status.State == types.QueryExecutionStateSucceeded:
+		return exec, nil
 	}
+	reason := aws.ToString(exec.Status.StateChangeReason)
+	if reason == "" {
+		reason = "no reason given"
+	}
+	return nil, fmt.Errorf("athena query %s %s: %s", id, exec.Status.State, reason)
 }
 
 // stop asks Athena to stop a query whose caller gave up, so that it is not

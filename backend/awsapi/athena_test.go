@@ -157,7 +157,7 @@ func TestAthenaUsage(t *testing.T) {
 			}
 			if tc.lost {
 				for _, op := range athenaOps {
-					if got := f.Calls(op); got != calls.Operations(op)+1 {
+					if got := f.Calls(op); got < calls.Operations(op)+1 {
 						t.Errorf("%s reached the fake %d times: its lost response was not retried", op, got)
 					}
 				}

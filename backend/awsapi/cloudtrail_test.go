@@ -87,19 +87,27 @@ func TestLookupEventsReadsTheWindowPacedAsAWSAllows(t *testing.T) {
 
 func TestLookupEventsReportsTheGapItCouldNotRead(t *testing.T) {
 	end := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	f := ctFake(t, 120, end)
-	f.ThrottleFrom("LookupEvents", 2) // the first page, then throttled for good
-	got := trailReader(t, f).LookupEvents(context.Background(), end.Add(-2*time.Hour), end)
-	if got.Gap == nil || !strings.Contains(got.Gap.Error(), "Throttling") {
-		t.Fatalf("gap = %v, want the throttling", got.Gap)
-	}
-	if got.Events != 50 || !got.Until.Equal(end.Add(-50*time.Minute)) {
-		t.Errorf("read %d events until %v; want 50, and the gap to start at the oldest read (%v)", got.Events, got.Until, end.Add(-50*time.Minute))
+	// Also when the first page's response is lost in transit: its retry
+	// is the same call, not the throttled second one.
+	for _, lost := range []bool{false, true} {
+		f := ctFake(t, 120, end)
+		f.ThrottleFrom("LookupEvents", 2) // the first page, then throttled for good
+		var more []func(*cloudtrail.Options)
+		if lost {
+			more = append(more, func(o *cloudtrail.Options) { o.HTTPClient = newLossyClient("LookupEvents") })
+		}
+		got := trailReader(t, f, more...).LookupEvents(context.Background(), end.Add(-2*time.Hour), end)
+		if got.Gap == nil || !strings.Contains(got.Gap.Error(), "Throttling") {
+			t.Fatalf("lost %v: gap = %v, want the throttling", lost, got.Gap)
+		}
+		if got.Events != 50 || !got.Until.Equal(end.Add(-50*time.Minute)) {
+			t.Errorf("lost %v: read %d events until %v; want 50, and the gap to start at the oldest read (%v)", lost, got.Events, got.Until, end.Add(-50*time.Minute))
+		}
 	}
 
 	denied := ctFake(t, 10, end)
 	denied.Deny("LookupEvents")
-	got = trailReader(t, denied).LookupEvents(context.Background(), end.Add(-time.Hour), end)
+	got := trailReader(t, denied).LookupEvents(context.Background(), end.Add(-time.Hour), end)
 	if got.Gap == nil || !IsAccessDenied(got.Gap) || got.Events != 0 || !got.Until.Equal(end) {
 		t.Errorf("denied: %+v", got)
 	}

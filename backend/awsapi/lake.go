@@ -111,31 +111,16 @@ func (r *LakeRunner) run(ctx context.Context, c *cloudtrail.Client, sql string, 
 func (r *LakeRunner) wait(ctx context.Context, c *cloudtrail.Client, id string) error {
 	waitCtx, cancel := context.WithTimeout(ctx, r.maxWait)
 	defer cancel()
-	delay := r.firstPoll
-	for {
-		out, err := c.DescribeQuery(waitCtx, &cloudtrail.DescribeQueryInput{QueryId: aws.String(id)})
-		if err == nil {
-			switch out.QueryStatus {
-			case types.QueryStatusFinished:
-				return nil
-			case types.QueryStatusFailed, types.QueryStatusCancelled, types.QueryStatusTimedOut:
-				reason := aws.ToString(out.ErrorMessage)
-				if reason == "" {
-					reason = "no reason given"
-				}
-				err := fmt.Errorf("cloudtrail query %s %s: %s", id, out.QueryStatus, reason)
-				if out.QueryStatus == types.QueryStatusTimedOut {
-					err = fmt.Errorf("%w (%w)", err, context.DeadlineExceeded)
-				}
-				return err
-			case types.QueryStatusQueued, types.QueryStatusRunning:
-				err = sleepContext(waitCtx, delay)
-			default:
-				return fmt.Errorf("cloudtrail DescribeQuery %s: status %q", id, out.QueryStatus)
-			}
-		} else {
-			err = fmt.Errorf("cloudtrail DescribeQuery %s: %w", id, err)
+	var out *cloudtrail.DescribeQueryOutput
+	err := pollDoubling(waitCtx, r.firstPoll, r.maxPoll, sleepContext, func(waitCtx context.Context) (bool, error) {
+		var err error
+		out, err = c.DescribeQuery(waitCtx, &cloudtrail.DescribeQueryInput{QueryId: aws.String(id)})
+		if err != nil {
+			return false, fmt.Errorf("cloudtrail DescribeQuery %s: %w", id, err)
 		}
+		return out.QueryStatus != types.QueryStatusQueued && out.QueryStatus != types.QueryStatusRunning, nil
+	})
+	if err != nil {
 		if waitCtx.Err() != nil {
 			r.cancel(ctx, c, id)
 			if ctx.Err() != nil {
@@ -143,11 +128,23 @@ func (r *LakeRunner) wait(ctx context.Context, c *cloudtrail.Client, id string) 
 			}
 			return fmt.Errorf("cloudtrail query %s still running after %s, cancelled: %w", id, r.maxWait, context.DeadlineExceeded)
 		}
-		if err != nil {
-			return err
-		}
-		delay = min(2*delay, r.maxPoll)
+		return err
 	}
+	switch out.QueryStatus {
+	case types.QueryStatusFinished:
+		return nil
+	case types.QueryStatusFailed, types.QueryStatusCancelled, types.QueryStatusTimedOut:
+		reason := aws.ToString(out.ErrorMessage)
+		if reason == "" {
+			reason = "no reason given"
+		}
+		err := fmt.Errorf("cloudtrail query %s %s: %s", id, out.QueryStatus, reason)
+		if out.QueryStatus == types.QueryStatusTimedOut {
+			err = fmt.Errorf("%w (%w)", err, context.DeadlineExceeded)
+		}
+		return err
+	}
+	return fmt.Errorf("cloudtrail DescribeQuery %s: status %q", id, out.QueryStatus)
 }
 
 // cancel asks Lake to stop a query whose caller gave up; best effort,

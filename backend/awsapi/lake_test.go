@@ -122,7 +122,7 @@ func TestLakeUsageRows(t *testing.T) {
 				if calls.Operations(op) != n {
 					t.Errorf("%s called %d times, want %d", op, calls.Operations(op), n)
 				}
-				if got := f.Calls(op); throttle && got < n+2 || tc.lost && got != n+1 {
+				if got := f.Calls(op); throttle && got < n+2 || tc.lost && got < n+1 {
 					t.Errorf("%s reached the fake %d times: its throttles or lost response were not retried", op, got)
 				}
 			}

@@ -3,13 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +13,6 @@ import (
 	"github.com/aegis-iam/aegis/backend/audit"
 	"github.com/aegis-iam/aegis/backend/audit/bundle"
 	"github.com/aegis-iam/aegis/backend/awsapi/awsapitest"
-	"github.com/aegis-iam/aegis/backend/cloudtrail/athenasql"
 	"github.com/aegis-iam/aegis/backend/mcp/collect/collecttest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -25,13 +20,16 @@ import (
 // athenaDocTable are the table flags of the policy in docs/athena-policy.json.
 var athenaDocTable = []string{"--bucket", "org-trail-logs", "--org", "o-a1b2c3d4e5", "--region", "us-east-1", "--since", "2025-01-01"}
 
-// offlineUsage is the usage the offline audit of the exports and logs
-// reads, as its bundle holds it; it must have rows, some naming their
-// resources, or a comparison with it would prove little.
-func offlineUsage(t *testing.T, offline []string) *audit.Usage {
+// offlineAudit is the offline audit of a's exports and logs
+// (offlineExports) over athenaWindow, in JSON, and the usage its bundle
+// holds, which the fake Athena and Lake answer with; the usage must have
+// rows, some naming their resources, or a comparison with it would prove
+// little.
+func offlineAudit(t *testing.T, a *collecttest.Account) (string, *audit.Usage) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "offline.bundle.json")
-	if code, _, stderr := auditRun(append(append([]string{"audit", "--format", "json", "--write-bundle", path}, athenaWindow...), offline...)...); code != ExitOK {
+	code, out, stderr := auditRun(append(append([]string{"audit", "--format", "json", "--write-bundle", path}, athenaWindow...), offlineExports(t, a)...)...)
+	if code != ExitOK {
 		t.Fatalf("offline: exit %d: %s", code, stderr)
 	}
 	raw, err := os.ReadFile(path)
@@ -48,39 +46,7 @@ func offlineUsage(t *testing.T, offline []string) *audit.Usage {
 	if !slices.ContainsFunc(b.Usage.Rows, func(r audit.UsageRow) bool { return len(r.Resources) > 0 }) {
 		t.Fatal("no usage row names its resources: the comparison would prove little")
 	}
-	return b.Usage
-}
-
-// usageCells are rows as a push-down query returns them (athenasql's
-// Columns and ResourceSetsColumn): the fakes' events are each service's
-// own, sqs GetQueueAttributes, so a row's event is its action's; a row's
-// resources are one set, NULL where unknown.
-func usageCells(rows []audit.UsageRow) [][]*string {
-	var out [][]*string
-	for _, r := range rows {
-		service, name, _ := strings.Cut(r.Action, ":")
-		data := "0"
-		if r.Data {
-			data = "1"
-		}
-		row := stringCells("111122223333", r.Principal, service+".amazonaws.com", name, string(r.Outcome), strconv.FormatInt(r.Count, 10),
-			r.First.UTC().Format("2006-01-02T15:04:05Z"), r.Last.UTC().Format("2006-01-02T15:04:05Z"), data, "")
-		row[len(row)-1] = nil // resources unknown
-		if r.Resources != nil {
-			sets, _ := json.Marshal([][]string{r.Resources})
-			row[len(row)-1] = stringCells(string(sets))[0]
-		}
-		out = append(out, row)
-	}
-	return out
-}
-
-func stringCells(vals ...string) []*string {
-	out := make([]*string, len(vals))
-	for i := range vals {
-		out[i] = &vals[i]
-	}
-	return out
+	return out, b.Usage
 }
 
 // TestAuditAthenaSetup: athena-setup prints, with a final newline, the
@@ -151,56 +117,44 @@ func TestAuditAthenaBadInput(t *testing.T) {
 // none there, where the offline logs hold empty files.
 var athenaWindow = []string{"--end", collecttest.EventsEnd.Format(time.RFC3339), "--window", "1h"}
 
-// athenaLiveArgs are a live audit's arguments with usage from Athena.
-func athenaLiveArgs() []string {
+// queryLiveArgs are a live audit's arguments with usage from source's
+// flags (Athena's or Lake's).
+func queryLiveArgs(source ...string) []string {
 	args := append([]string{"audit", "--profile", collecttest.Profile, "--format", "json"}, athenaWindow...)
 	for _, r := range liveRegions {
 		args = append(args, "--region", r)
 	}
-	return append(args, "--athena-database", "default", "--athena-table", "aegis_cloudtrail", "--athena-bucket", "org-trail-logs",
+	return append(args, source...)
+}
+
+// athenaLiveArgs are a live audit's arguments with usage from Athena.
+func athenaLiveArgs() []string {
+	return queryLiveArgs("--athena-database", "default", "--athena-table", "aegis_cloudtrail", "--athena-bucket", "org-trail-logs",
 		"--athena-since", "2025-01-01", "--athena-output", "s3://aegis-athena-results-111122223333/aegis/")
 }
 
-// athenaFake is a fake Athena answering Aegis's two queries with what
-// Athena would return over the offline audit's logs: the rows (with their
-// resources) and coverage the offline import of offline (its bundle)
-// holds (but the folders holding empty files only, which Athena does not
-// see), as the aggregate and coverage queries' result rows, also written
-// as result files to a fake S3. The fakes' events are each service's own
-// (sqs GetQueueAttributes), so a row's event is its action's, and its
-// resources the set its calls named.
-func athenaFake(t *testing.T, offline []string) (*awsapitest.Athena, *awsapitest.S3) {
+// checkQueryDenied checks that the usage query of the live audit args
+// refused (deny) is a coverage gap for the whole window, shown among the
+// problems as tool's, and that nothing is called unused that the audit
+// with the query's answer does not call unused.
+func checkQueryDenied(t *testing.T, args []string, tool string, deny func()) {
 	t.Helper()
-	u := offlineUsage(t, offline)
-	usage := usageCells(u.Rows)
-	var coverage [][]*string
-	for _, d := range u.Coverage.Days {
-		if d.Events == 0 {
-			continue // an empty file: Athena sees no record, so no folder
-		}
-		coverage = append(coverage, stringCells(d.Account, d.Region, strings.ReplaceAll(d.Day, "-", "/"), strconv.Itoa(d.Files),
-			strconv.FormatInt(d.Events, 10), strconv.FormatInt(d.DataEvents, 10)))
+	_, whole, _ := auditRun(args...)
+	deny()
+	code, out, stderr := auditRun(args...)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if len(coverage) == 0 {
-		t.Fatal("the offline audit read no logs: the comparison would prove nothing")
+	var v struct{ Problems []string }
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
 	}
-	f := awsapitest.NewAthena(t, 1, func(q string) awsapitest.AthenaAnswer {
-		if strings.Contains(q, "log coverage") {
-			return awsapitest.AthenaAnswer{Columns: athenasql.CoverageColumns, Rows: coverage}
-		}
-		return awsapitest.AthenaAnswer{Columns: append(slices.Clone(athenasql.Columns), athenasql.ResourceSetsColumn), Rows: usage}
-	})
-	files := awsapitest.NewS3(t)
-	f.WriteResults(files)
-	// The resource-policy fake serves the bucket-level S3 calls.
-	resources, err := url.Parse(os.Getenv("AWS_ENDPOINT_URL_S3"))
-	if err != nil || resources.Host == "" {
-		t.Fatalf("no S3 endpoint to share: %v", err)
+	if p := strings.Join(v.Problems, "\n"); !strings.Contains(p, tool) || !strings.Contains(p, "access-denied") {
+		t.Errorf("problems %q do not show the refused query", v.Problems)
 	}
-	files.Forward(httputil.NewSingleHostReverseProxy(resources))
-	t.Setenv("AWS_ENDPOINT_URL_ATHENA", f.URL)
-	t.Setenv("AWS_ENDPOINT_URL_S3", files.URL)
-	return f, files
+	if _, gapped := checkGapUnused(t, whole, out); gapped == 0 {
+		t.Error("no permission is unknown for the gap")
+	}
 }
 
 // TestLiveAuditAthenaEqualsOffline: a live audit with usage from Athena
@@ -209,9 +163,8 @@ func athenaFake(t *testing.T, offline []string) (*awsapitest.Athena, *awsapitest
 // running the two queries for the audited account.
 func TestLiveAuditAthenaEqualsOffline(t *testing.T) {
 	a := collecttest.New(t)
-	offline := offlineExports(t, a)
-	f, files := athenaFake(t, offline)
-	_, want, _ := auditRun(append(append([]string{"audit", "--format", "json"}, athenaWindow...), offline...)...)
+	want, usage := offlineAudit(t, a)
+	f, files := a.Athena(t, usage)
 	code, got, stderr := auditRun(athenaLiveArgs()...)
 	if code != ExitOK {
 		t.Fatalf("live: exit %d: %s", code, stderr)
@@ -253,9 +206,8 @@ func TestLiveAuditAthenaEqualsOffline(t *testing.T) {
 // account is read with the profile's own; the audit is the same.
 func TestLiveAuditAthenaRole(t *testing.T) {
 	a := collecttest.New(t)
-	offline := offlineExports(t, a)
-	f, _ := athenaFake(t, offline)
-	_, want, _ := auditRun(append(append([]string{"audit", "--format", "json"}, athenaWindow...), offline...)...)
+	want, usage := offlineAudit(t, a)
+	f, _ := a.Athena(t, usage)
 	a.STS.Take()
 	const role = "arn:aws:iam::999988887777:role/AegisAthena"
 	code, got, stderr := auditRun(append(athenaLiveArgs(), "--athena-role-arn", role)...)
@@ -298,35 +250,9 @@ func TestLiveAuditAthenaRole(t *testing.T) {
 // unused that the audit with Athena's answer does not call unused.
 func TestLiveAuditAthenaDenied(t *testing.T) {
 	a := collecttest.New(t)
-	f, _ := athenaFake(t, offlineExports(t, a))
-	_, whole, _ := auditRun(athenaLiveArgs()...)
-	f.Deny("StartQueryExecution")
-	code, out, stderr := auditRun(athenaLiveArgs()...)
-	if code != ExitOK {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var v struct{ Problems []string }
-	if err := json.Unmarshal([]byte(out), &v); err != nil {
-		t.Fatal(err)
-	}
-	if p := strings.Join(v.Problems, "\n"); !strings.Contains(p, "athena_usage") || !strings.Contains(p, "access-denied") {
-		t.Errorf("problems %q do not show the refused query", v.Problems)
-	}
-	wantUnused, _ := unusedOf(t, whole)
-	if n := len(slices.Concat(slices.Collect(maps.Values(wantUnused))...)); n == 0 {
-		t.Fatal("the audit without the denial calls nothing unused: the check below would prove nothing")
-	}
-	gotUnused, gapped := unusedOf(t, out)
-	for arn, got := range gotUnused {
-		for _, action := range got {
-			if !slices.Contains(wantUnused[arn], action) {
-				t.Errorf("%s: %s unused with a gap but not without", arn, action)
-			}
-		}
-	}
-	if gapped == 0 {
-		t.Error("no permission is unknown for the gap")
-	}
+	_, usage := offlineAudit(t, a)
+	f, _ := a.Athena(t, usage)
+	checkQueryDenied(t, athenaLiveArgs(), "athena_usage", func() { f.Deny("StartQueryExecution") })
 }
 
 // TestLiveOrgAuditAthenaRole: an organization's audit with usage from
@@ -339,9 +265,8 @@ func TestLiveOrgAuditAthenaRole(t *testing.T) {
 		awsapitest.OrgAccount{ID: "111122223333", Name: "prod", State: "ACTIVE"},
 		awsapitest.OrgAccount{ID: "444455556666", Name: "dev", State: "ACTIVE"},
 	)
-	offline := offlineExports(t, a)
-	f, _ := athenaFake(t, offline)
-	_, want, _ := auditRun(append(append([]string{"audit", "--format", "json"}, athenaWindow...), offline...)...)
+	want, usage := offlineAudit(t, a)
+	f, _ := a.Athena(t, usage)
 	a.STS.Take()
 	const role = "arn:aws:iam::999988887777:role/AegisAthena"
 	code, out, stderr := auditRun(append(athenaLiveArgs(), "--org-role", "AegisAudit", "--athena-role-arn", role)...)

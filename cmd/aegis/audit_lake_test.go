@@ -2,28 +2,22 @@ package main
 
 import (
 	"encoding/json"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aegis-iam/aegis/backend/audit/bundle"
 	"github.com/aegis-iam/aegis/backend/awsapi/awsapitest"
-	"github.com/aegis-iam/aegis/backend/cloudtrail/athenasql"
 	"github.com/aegis-iam/aegis/backend/mcp/collect/collecttest"
 	"github.com/google/go-cmp/cmp"
 )
-
-const lakeStoreARN = "arn:aws:cloudtrail:eu-west-1:111122223333:eventdatastore/EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE"
 
 // TestAuditLakePermissions: lake-permissions prints the documented
 // policy, which passes Aegis's validator (backend/mcp/awsserver's policy
 // tests check the live-audit policy the same way).
 func TestAuditLakePermissions(t *testing.T) {
-	code, out, stderr := auditRun("audit", "lake-permissions", "--lake-event-data-store", lakeStoreARN)
+	code, out, stderr := auditRun("audit", "lake-permissions", "--lake-event-data-store", collecttest.LakeStoreARN)
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -62,42 +56,7 @@ func TestAuditLakeBadInput(t *testing.T) {
 
 // lakeLiveArgs are a live audit's arguments with usage from Lake.
 func lakeLiveArgs() []string {
-	args := append([]string{"audit", "--profile", collecttest.Profile, "--format", "json"}, athenaWindow...)
-	for _, r := range liveRegions {
-		args = append(args, "--region", r)
-	}
-	return append(args, "--lake-event-data-store", lakeStoreARN)
-}
-
-// lakeFake is a fake CloudTrail Lake in front of the account's CloudTrail
-// fake, answering Aegis's two queries with what the store would hold for
-// the offline audit's logs: the rows the offline import holds, their
-// resources included (usageCells), and per account, region and day with
-// events, the store's day (files 1) with its events. The generated SQL
-// itself is run over log files by lakesql's DuckDB test.
-func lakeFake(t *testing.T, a *collecttest.Account, offline []string) *awsapitest.Lake {
-	t.Helper()
-	u := offlineUsage(t, offline)
-	usage := usageCells(u.Rows)
-	var coverage [][]*string
-	for _, d := range u.Coverage.Days {
-		if d.Events > 0 {
-			coverage = append(coverage, stringCells(d.Account, d.Region, strings.ReplaceAll(d.Day, "-", "/"), "1",
-				strconv.FormatInt(d.Events, 10), strconv.FormatInt(d.DataEvents, 10)))
-		}
-	}
-	if len(coverage) == 0 {
-		t.Fatal("the offline audit read no events: the comparison would prove nothing")
-	}
-	f := awsapitest.NewLake(t, awsapitest.LakeStore{ID: "EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE", Polls: 1, Next: a.CloudTrail.URL,
-		Answer: func(q string) awsapitest.LakeAnswer {
-			if strings.Contains(q, "AS data_events") {
-				return awsapitest.LakeAnswer{Columns: athenasql.CoverageColumns, Rows: coverage}
-			}
-			return awsapitest.LakeAnswer{Columns: append(slices.Clone(athenasql.Columns), athenasql.ResourceSetsColumn), Rows: usage}
-		}})
-	t.Setenv("AWS_ENDPOINT_URL_CLOUDTRAIL", f.URL)
-	return f
+	return queryLiveArgs("--lake-event-data-store", collecttest.LakeStoreARN)
 }
 
 // TestLiveAuditLakeEqualsOffline: a live audit with usage from CloudTrail
@@ -109,9 +68,8 @@ func lakeFake(t *testing.T, a *collecttest.Account, offline []string) *awsapites
 // throttled at first.
 func TestLiveAuditLakeEqualsOffline(t *testing.T) {
 	a := collecttest.New(t)
-	offline := offlineExports(t, a)
-	f := lakeFake(t, a, offline)
-	_, want, _ := auditRun(append(append([]string{"audit", "--format", "json"}, athenaWindow...), offline...)...)
+	want, usage := offlineAudit(t, a)
+	f := a.Lake(t, usage)
 	saved := filepath.Join(t.TempDir(), "live.bundle.json")
 	code, got, stderr := auditRun(append(lakeLiveArgs(), "--write-bundle", saved)...)
 	if code != ExitOK {
@@ -130,7 +88,7 @@ func TestLiveAuditLakeEqualsOffline(t *testing.T) {
 	if err := json.Unmarshal(raw, &live); err != nil || live.Usage == nil {
 		t.Fatalf("live bundle: %v", err)
 	}
-	if diff := cmp.Diff(offlineUsage(t, offline).Rows, live.Usage.Rows); diff != "" {
+	if diff := cmp.Diff(usage.Rows, live.Usage.Rows); diff != "" {
 		t.Errorf("usage rows through CloudTrail Lake differ from the offline ones (-offline +live):\n%s", diff)
 	}
 	queries := f.Queries()
@@ -159,42 +117,16 @@ func TestLiveAuditLakeEqualsOffline(t *testing.T) {
 // that the audit with Lake's answer does not call unused.
 func TestLiveAuditLakeDenied(t *testing.T) {
 	a := collecttest.New(t)
-	f := lakeFake(t, a, offlineExports(t, a))
-	_, whole, _ := auditRun(lakeLiveArgs()...)
-	f.Deny("StartQuery")
-	code, out, stderr := auditRun(lakeLiveArgs()...)
-	if code != ExitOK {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var v struct{ Problems []string }
-	if err := json.Unmarshal([]byte(out), &v); err != nil {
-		t.Fatal(err)
-	}
-	if p := strings.Join(v.Problems, "\n"); !strings.Contains(p, "lake_usage") || !strings.Contains(p, "access-denied") {
-		t.Errorf("problems %q do not show the refused query", v.Problems)
-	}
-	wantUnused, _ := unusedOf(t, whole)
-	if n := len(slices.Concat(slices.Collect(maps.Values(wantUnused))...)); n == 0 {
-		t.Fatal("the audit without the denial calls nothing unused: the check below would prove nothing")
-	}
-	gotUnused, gapped := unusedOf(t, out)
-	for arn, got := range gotUnused {
-		for _, action := range got {
-			if !slices.Contains(wantUnused[arn], action) {
-				t.Errorf("%s: %s unused with a gap but not without", arn, action)
-			}
-		}
-	}
-	if gapped == 0 {
-		t.Error("no permission is unknown for the gap")
-	}
+	_, usage := offlineAudit(t, a)
+	f := a.Lake(t, usage)
+	checkQueryDenied(t, lakeLiveArgs(), "lake_usage", func() { f.Deny("StartQuery") })
 }
 
 // TestAuditLakeStores: lake-stores lists every store the profile sees in
 // the region, every page read, in aligned columns.
 func TestAuditLakeStores(t *testing.T) {
 	a := collecttest.New(t)
-	f := awsapitest.NewLake(t, awsapitest.LakeStore{ID: "EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE", Others: []string{"EXAMPLE-old-1", "EXAMPLE-old-2"}, Next: a.CloudTrail.URL})
+	f := awsapitest.NewLake(t, awsapitest.LakeStore{ID: collecttest.LakeStoreID, Others: []string{"EXAMPLE-old-1", "EXAMPLE-old-2"}, Next: a.CloudTrail.URL})
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDTRAIL", f.URL)
 	code, out, stderr := auditRun("audit", "lake-stores", "--profile", collecttest.Profile, "--region", "eu-west-1")
 	if code != ExitOK {
@@ -202,7 +134,7 @@ func TestAuditLakeStores(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 4 || !strings.HasPrefix(lines[0], "ARN ") ||
-		!strings.HasPrefix(lines[1], lakeStoreARN+"  aegis-audit-store  ENABLED  ") || !strings.HasSuffix(lines[1], "all      organization  2557 days") ||
+		!strings.HasPrefix(lines[1], collecttest.LakeStoreARN+"  aegis-audit-store  ENABLED  ") || !strings.HasSuffix(lines[1], "all      organization  2557 days") ||
 		!strings.Contains(lines[3], "old-store-2") || !strings.Contains(lines[3], "STOPPED_INGESTION") {
 		t.Errorf("lake-stores printed:\n%s", out)
 	}
@@ -226,7 +158,8 @@ func TestLiveOrgAuditLake(t *testing.T) {
 		awsapitest.OrgAccount{ID: "111122223333", Name: "prod", State: "ACTIVE"},
 		awsapitest.OrgAccount{ID: "444455556666", Name: "dev", State: "ACTIVE"},
 	)
-	f := lakeFake(t, a, offlineExports(t, a))
+	_, usage := offlineAudit(t, a)
+	f := a.Lake(t, usage)
 	code, out, stderr := auditRun(append(lakeLiveArgs(), "--org-role", "AegisAudit")...)
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -26,9 +24,8 @@ var liveWindow = []string{"--end", collecttest.EventsEnd.Format(time.RFC3339), "
 var liveRegions = []string{"eu-west-1", collecttest.OtherRegion}
 
 // offlineExports writes the exports the fakes serve, and the same events as
-// delivered logs (one file per region and day, management events only,
-// since event history holds no data events), and returns the offline
-// audit's arguments.
+// delivered logs over liveWindow's three days (collecttest.WriteLogs), and
+// returns the offline audit's arguments.
 func offlineExports(t *testing.T, a *collecttest.Account) []string {
 	t.Helper()
 	dir := t.TempDir()
@@ -49,43 +46,7 @@ func offlineExports(t *testing.T, a *collecttest.Account) []string {
 		args = append(args, flag, p)
 	}
 	logs := filepath.Join(dir, "logs")
-	for _, region := range liveRegions {
-		var file struct{ Records []json.RawMessage }
-		if err := json.Unmarshal(awsapitest.LogFileIn(region, collecttest.Events, collecttest.EventsEnd), &file); err != nil {
-			t.Fatal(err)
-		}
-		byDay := map[string][]string{}
-		for _, r := range file.Records {
-			var v struct {
-				EventTime       time.Time `json:"eventTime"`
-				ManagementEvent bool      `json:"managementEvent"`
-			}
-			if err := json.Unmarshal(r, &v); err != nil {
-				t.Fatal(err)
-			}
-			if v.ManagementEvent {
-				day := v.EventTime.Format("2006/01/02")
-				byDay[day] = append(byDay[day], string(r))
-			}
-		}
-		for d := collecttest.EventsEnd.AddDate(0, 0, -2).Truncate(24 * time.Hour); d.Before(collecttest.EventsEnd); d = d.AddDate(0, 0, 1) {
-			day := d.Format("2006/01/02")
-			p := filepath.Join(logs, "AWSLogs", "111122223333", "CloudTrail", region, day)
-			if err := os.MkdirAll(p, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			zw := gzip.NewWriter(&buf)
-			fmt.Fprintf(zw, `{"Records":[%s]}`, strings.Join(byDay[day], ","))
-			if err := zw.Close(); err != nil {
-				t.Fatal(err)
-			}
-			name := fmt.Sprintf("111122223333_CloudTrail_%s_%sT2355Z_0000000000000001.json.gz", region, d.Format("20060102"))
-			if err := os.WriteFile(filepath.Join(p, name), buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	collecttest.WriteLogs(t, logs, 3)
 	return append(args, "--cloudtrail", logs)
 }
 
@@ -181,6 +142,26 @@ func unusedOf(t *testing.T, out string) (map[string][]string, int) {
 	return unused, gaps
 }
 
+// checkGapUnused checks that out, an audit with a coverage gap, calls
+// nothing unused that whole, the same audit without the gap, does not, and
+// returns how many permissions each leaves unknown for a gap.
+func checkGapUnused(t *testing.T, whole, out string) (wholeGaps, gapped int) {
+	t.Helper()
+	wantUnused, wholeGaps := unusedOf(t, whole)
+	if n := len(slices.Concat(slices.Collect(maps.Values(wantUnused))...)); n == 0 {
+		t.Fatal("the audit without the denial calls nothing unused: the check below would prove nothing")
+	}
+	gotUnused, gapped := unusedOf(t, out)
+	for arn, got := range gotUnused {
+		for _, action := range got {
+			if !slices.Contains(wantUnused[arn], action) {
+				t.Errorf("%s: %s unused with a gap but not without", arn, action)
+			}
+		}
+	}
+	return wholeGaps, gapped
+}
+
 // TestLiveAuditRegionDenied: AccessDenied on one region's event history is
 // a coverage gap for that region, shown among the problems, and nothing
 // CloudTrail alone would judge is called unused: what stays unused is
@@ -213,18 +194,7 @@ func TestLiveAuditRegionDenied(t *testing.T) {
 		!strings.Contains(strings.Join(v.Problems, "\n"), "access-denied") {
 		t.Errorf("problems %q do not show the denied region", v.Problems)
 	}
-	wantUnused, wholeGaps := unusedOf(t, whole)
-	if n := len(slices.Concat(slices.Collect(maps.Values(wantUnused))...)); n == 0 {
-		t.Fatal("the audit without the denial calls nothing unused: the check below would prove nothing")
-	}
-	gotUnused, gapped := unusedOf(t, out)
-	for arn, got := range gotUnused {
-		for _, action := range got {
-			if !slices.Contains(wantUnused[arn], action) {
-				t.Errorf("%s: %s unused with a gap but not without", arn, action)
-			}
-		}
-	}
+	wholeGaps, gapped := checkGapUnused(t, whole, out)
 	if wholeGaps != 0 || gapped == 0 {
 		t.Errorf("permissions unknown for a gap: %d without the denial, %d with it; want 0 and some", wholeGaps, gapped)
 	}

@@ -39,30 +39,26 @@ type Athena struct {
 
 	t      testing.TB
 	answer func(query string) AthenaAnswer
-	polls  int
+
+	mu     sync.Mutex // guards files and tokens
 	files  *S3
+	tokens map[string]string // ClientRequestToken → the query it started
 
-	mu      sync.Mutex
-	queries map[string]*athenaQuery
-	order   []string
-	tokens  map[string]string // ClientRequestToken → the query it started
-
+	*queryBook[*athenaQuery]
 	*faults
 }
 
 type athenaQuery struct {
-	id, sql, database, workgroup, output string
-	signer                               string // the access key of StartQueryExecution
-	polled                               int
-	stopped                              bool
-	answer                               AthenaAnswer
-	submitted                            time.Time
+	bookEntry
+	database, workgroup, output string
+	answer                      AthenaAnswer
 }
 
 // NewAthena starts the endpoint. answer gives each started query's result;
 // GetQueryExecution reports a query RUNNING for its first polls calls.
 func NewAthena(t testing.TB, polls int, answer func(query string) AthenaAnswer) *Athena {
-	f := &Athena{t: t, answer: answer, polls: polls, queries: map[string]*athenaQuery{}, tokens: map[string]string{}, faults: newFaults()}
+	f := &Athena{t: t, answer: answer, tokens: map[string]string{},
+		queryBook: newQueryBook[*athenaQuery]("a1b2c3d4-0000-4000-8000-%012d", polls), faults: newFaults()}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	f.URL = srv.URL
@@ -79,34 +75,10 @@ func (f *Athena) WriteResults(files *S3) {
 
 // Signers returns the access keys that signed the queries started, in
 // order: whose credentials ran them.
-func (f *Athena) Signers() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make([]string, len(f.order))
-	for i, id := range f.order {
-		out[i] = f.queries[id].signer
-	}
-	return out
-}
-
-// Queries returns the SQL of the queries started, in order.
-func (f *Athena) Queries() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make([]string, len(f.order))
-	for i, id := range f.order {
-		out[i] = f.queries[id].sql
-	}
-	return out
-}
+func (f *Athena) Signers() []string { return f.signers() }
 
 // Stopped reports whether StopQueryExecution was called for the query.
-func (f *Athena) Stopped(id string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	q := f.queries[id]
-	return q != nil && q.stopped
-}
+func (f *Athena) Stopped(id string) bool { return f.isStopped(id) }
 
 var (
 	athenaSigV4  = signedBy("athena")
@@ -154,9 +126,7 @@ func (f *Athena) serve(w http.ResponseWriter, r *http.Request) {
 		f.results(w, in)
 	case "StopQueryExecution":
 		if q := f.query(w, in); q != nil {
-			f.mu.Lock()
-			q.stopped = true
-			f.mu.Unlock()
+			f.stop(q)
 			w.Write([]byte("{}"))
 		}
 	default:
@@ -192,12 +162,10 @@ func (f *Athena) start(w http.ResponseWriter, in map[string]any, signer string) 
 		json.NewEncoder(w).Encode(map[string]string{"QueryExecutionId": id})
 		return
 	}
-	id := fmt.Sprintf("a1b2c3d4-0000-4000-8000-%012d", len(f.order)+1)
+	q := &athenaQuery{bookEntry: bookEntry{sql: sql, signer: signer}, database: jsonField(in, "QueryExecutionContext", "Database"),
+		workgroup: jsonField(in, "WorkGroup"), output: jsonField(in, "ResultConfiguration", "OutputLocation")}
+	id := f.add(q)
 	f.tokens[jsonField(in, "ClientRequestToken")] = id
-	q := &athenaQuery{id: id, sql: sql, database: jsonField(in, "QueryExecutionContext", "Database"), workgroup: jsonField(in, "WorkGroup"),
-		output: jsonField(in, "ResultConfiguration", "OutputLocation"), signer: signer, submitted: time.Now()}
-	f.queries[id] = q
-	f.order = append(f.order, id)
 	files := f.files
 	f.mu.Unlock()
 	q.answer = f.answer(sql)
@@ -224,31 +192,19 @@ func (q *athenaQuery) resultFile() string {
 }
 
 func (f *Athena) query(w http.ResponseWriter, in map[string]any) *athenaQuery {
-	f.mu.Lock()
-	q := f.queries[jsonField(in, "QueryExecutionId")]
-	f.mu.Unlock()
+	q := f.get(jsonField(in, "QueryExecutionId"))
 	if q == nil {
 		athenaError(w, "InvalidRequestException", "QueryExecution "+jsonField(in, "QueryExecutionId")+" was not found")
 	}
 	return q
 }
 
-// state is the query's state after one more poll.
+// state is the query's state, after one more poll when poll is set.
 func (f *Athena) state(q *athenaQuery, poll bool) string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	switch {
-	case q.stopped:
-		return "CANCELLED"
-	case poll && q.polled == 0:
-		q.polled++
-		return "QUEUED"
-	case poll && q.polled <= f.polls:
-		q.polled++
-		return "RUNNING"
-	case !poll && q.polled <= f.polls:
-		return "RUNNING"
-	case q.answer.Fail != "":
+	if st := f.progress(q, poll); st != "" {
+		return st
+	}
+	if q.answer.Fail != "" {
 		return "FAILED"
 	}
 	return "SUCCEEDED"
@@ -260,7 +216,7 @@ func (f *Athena) execution(w http.ResponseWriter, r *http.Request, in map[string
 		return
 	}
 	st := f.perCall(r, func() string { return f.state(q, true) })
-	status := map[string]any{"State": st, "SubmissionDateTime": float64(q.submitted.UnixMilli()) / 1000}
+	status := map[string]any{"State": st, "SubmissionDateTime": float64(q.started.UnixMilli()) / 1000}
 	if st == "FAILED" {
 		status["StateChangeReason"] = q.answer.Fail
 		status["AthenaError"] = map[string]any{"ErrorCategory": 2, "ErrorType": 1006, "Retryable": false, "ErrorMessage": q.answer.Fail}

@@ -36,9 +36,9 @@ func (f *faults) Throttle(operation string, n int) {
 	f.throttle[operation] = n
 }
 
-// ThrottleFrom makes every call of operation from the nth on (1-based) fail
-// with the service's throttling error, as a quota exhausted for the rest of
-// a run.
+// ThrottleFrom makes every call of operation from the nth on (1-based,
+// counted as Invoked counts) fail with the service's throttling error, as a
+// quota exhausted for the rest of a run.
 func (f *faults) ThrottleFrom(operation string, n int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -141,7 +141,9 @@ func (f *faults) hitIn(r *http.Request, operation, region string) (throttled, de
 		f.invoked[operation] = map[string]bool{}
 	}
 	f.invoked[operation][id] = true
-	throttled = f.throttle[operation] > 0 || (f.from[operation] > 0 && f.calls[operation] >= f.from[operation])
+	// ThrottleFrom counts API calls: a retried attempt of a call that got
+	// through is the same call.
+	throttled = f.throttle[operation] > 0 || (f.from[operation] > 0 && len(f.invoked[operation]) >= f.from[operation])
 	if f.throttle[operation] > 0 {
 		f.throttle[operation]--
 	}

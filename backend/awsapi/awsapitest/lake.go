@@ -10,9 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 )
 
 // LakeAnswer is what a CloudTrail Lake query gives: result columns and
@@ -46,23 +44,15 @@ type Lake struct {
 	store  string
 	others []string
 	answer func(query string) LakeAnswer
-	polls  int
 	next   *httputil.ReverseProxy
 
-	mu      sync.Mutex
-	queries map[string]*lakeQuery
-	order   []string
-
+	*queryBook[*lakeQuery]
 	*faults
 }
 
 type lakeQuery struct {
-	id, sql   string
-	key       string // the access key that signed StartQuery
-	polled    int
-	cancelled bool
-	answer    LakeAnswer
-	created   time.Time
+	bookEntry
+	answer LakeAnswer
 }
 
 // LakeStore is what a Lake fake serves: one event data store's ID, the
@@ -81,7 +71,8 @@ type LakeStore struct {
 
 // NewLake starts the endpoint.
 func NewLake(t testing.TB, s LakeStore) *Lake {
-	f := &Lake{t: t, store: s.ID, others: s.Others, answer: s.Answer, polls: s.Polls, queries: map[string]*lakeQuery{}, faults: newFaults()}
+	f := &Lake{t: t, store: s.ID, others: s.Others, answer: s.Answer,
+		queryBook: newQueryBook[*lakeQuery]("EXAMPLEd-0000-4000-8000-%012d", s.Polls), faults: newFaults()}
 	if s.Next != "" {
 		u, err := url.Parse(s.Next)
 		if err != nil {
@@ -95,35 +86,11 @@ func NewLake(t testing.TB, s LakeStore) *Lake {
 	return f
 }
 
-// Queries returns the SQL of the queries started, in order.
-func (f *Lake) Queries() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make([]string, len(f.order))
-	for i, id := range f.order {
-		out[i] = f.queries[id].sql
-	}
-	return out
-}
-
 // StartedBy returns the access keys that started the queries, in order.
-func (f *Lake) StartedBy() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make([]string, len(f.order))
-	for i, id := range f.order {
-		out[i] = f.queries[id].key
-	}
-	return out
-}
+func (f *Lake) StartedBy() []string { return f.signers() }
 
 // Cancelled reports whether CancelQuery stopped the query.
-func (f *Lake) Cancelled(id string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	q := f.queries[id]
-	return q != nil && q.cancelled
-}
+func (f *Lake) Cancelled(id string) bool { return f.isStopped(id) }
 
 func lakeError(w http.ResponseWriter, typ, msg string) {
 	jsonReply(w, http.StatusBadRequest, "", map[string]string{"__type": typ, "message": msg})
@@ -191,12 +158,8 @@ func (f *Lake) start(w http.ResponseWriter, r *http.Request, in map[string]any) 
 		return
 	}
 	id := f.perCall(r, func() string {
-		f.mu.Lock()
-		id := fmt.Sprintf("EXAMPLEd-0000-4000-8000-%012d", len(f.order)+1)
-		q := &lakeQuery{id: id, sql: sql, key: accessKey(r), created: time.Now()}
-		f.queries[id] = q
-		f.order = append(f.order, id)
-		f.mu.Unlock()
+		q := &lakeQuery{bookEntry: bookEntry{sql: sql, signer: accessKey(r)}}
+		id := f.add(q)
 		q.answer = f.answer(sql)
 		return id
 	})
@@ -204,9 +167,7 @@ func (f *Lake) start(w http.ResponseWriter, r *http.Request, in map[string]any) 
 }
 
 func (f *Lake) query(w http.ResponseWriter, in map[string]any) *lakeQuery {
-	f.mu.Lock()
-	q := f.queries[jsonField(in, "QueryId")]
-	f.mu.Unlock()
+	q := f.get(jsonField(in, "QueryId"))
 	if q == nil {
 		lakeError(w, "QueryIdNotFoundException", "The query ID does not exist or does not map to a query.")
 	}
@@ -215,21 +176,10 @@ func (f *Lake) query(w http.ResponseWriter, in map[string]any) *lakeQuery {
 
 // status is the query's status, after one more poll when poll is set.
 func (f *Lake) status(q *lakeQuery, poll bool) string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	if st := f.progress(q, poll); st != "" {
+		return st
+	}
 	switch {
-	case q.cancelled:
-		return "CANCELLED"
-	case poll && q.polled == 0:
-		q.polled++
-		return "QUEUED"
-	case poll && q.polled <= f.polls:
-		q.polled++
-		return "RUNNING"
-	case !poll && q.polled == 0:
-		return "QUEUED"
-	case !poll && q.polled <= f.polls:
-		return "RUNNING"
 	case q.answer.Fail != "":
 		return "FAILED"
 	case q.answer.TimedOut:
@@ -246,7 +196,7 @@ func (f *Lake) describe(w http.ResponseWriter, r *http.Request, in map[string]an
 	st := f.perCall(r, func() string { return f.status(q, true) })
 	out := map[string]any{"QueryId": q.id, "QueryString": q.sql, "QueryStatus": st,
 		"QueryStatistics": map[string]any{"EventsMatched": len(q.answer.Rows), "EventsScanned": 1000, "BytesScanned": q.answer.Scanned,
-			"ExecutionTimeInMillis": 1200, "CreationTime": float64(q.created.UnixMilli()) / 1000}}
+			"ExecutionTimeInMillis": 1200, "CreationTime": float64(q.started.UnixMilli()) / 1000}}
 	switch st {
 	case "FAILED":
 		out["ErrorMessage"] = q.answer.Fail
@@ -312,9 +262,7 @@ func (f *Lake) cancel(w http.ResponseWriter, in map[string]any) {
 		lakeError(w, "InactiveQueryException", "The specified query cannot be canceled because it is in the "+st+" state.")
 		return
 	}
-	f.mu.Lock()
-	q.cancelled = true
-	f.mu.Unlock()
+	f.stop(q)
 	json.NewEncoder(w).Encode(map[string]string{"QueryId": q.id, "QueryStatus": "CANCELLED"})
 }
 

@@ -95,7 +95,7 @@ func decodeCoverageRow(r []*string) (audit.CoverageDay, error) {
 		}
 	}
 	d.Account, d.Region = *r[0], *r[1]
-	if !accountRE.MatchString(d.Account) || !regionRE.MatchString(d.Region) {
+	if !eventsql.ValidAccount(d.Account) || !eventsql.ValidRegion(d.Region) {
 		return d, fmt.Errorf("account %q, region %q", d.Account, d.Region)
 	}
 	day, err := time.Parse(dayFormat, *r[2])

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/aegis-iam/aegis/backend/cloudtrail/eventsql"
 )
 
 // Access is where Aegis runs the table's statements.
@@ -56,10 +58,10 @@ func Policy(t Table, a Access) ([]byte, error) {
 	if err := t.Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if !regionRE.MatchString(a.Region) {
+	if !eventsql.ValidRegion(a.Region) {
 		errs = append(errs, fmt.Errorf("region %q is not valid", a.Region))
 	}
-	if !accountRE.MatchString(a.Account) {
+	if !eventsql.ValidAccount(a.Account) {
 		errs = append(errs, fmt.Errorf("account %q is not valid", a.Account))
 	}
 	if !workgroupRE().MatchString(a.Workgroup) {

@@ -171,8 +171,8 @@ func (t Table) checkWindow(w Window) error {
 	if w.Start.IsZero() || !w.Start.Before(w.End) {
 		errs = append(errs, fmt.Errorf("empty window %s..%s", w.Start.Format(time.RFC3339), w.End.Format(time.RFC3339)))
 	}
-	errs = append(errs, checkList("account", w.Accounts, accountRE)...)
-	errs = append(errs, checkList("region", w.Regions, regionRE)...)
+	errs = append(errs, checkList("account", w.Accounts, eventsql.ValidAccount)...)
+	errs = append(errs, checkList("region", w.Regions, eventsql.ValidRegion)...)
 	if len(t.Accounts) == 0 && len(w.Accounts) == 0 {
 		errs = append(errs, errors.New("the table's accounts are injected: the query must name its accounts"))
 	}
@@ -198,24 +198,16 @@ func partitions(w Window, indent string) string {
 	lastDay := w.End.UTC().AddDate(0, 0, 1).Add(-time.Nanosecond).Truncate(24 * time.Hour)
 	s := fmt.Sprintf("%s BETWEEN '%s' AND '%s'", colDay, firstDay.Format(dayFormat), lastDay.Format(dayFormat))
 	if len(w.Accounts) > 0 {
-		s += fmt.Sprintf("\n%sAND %s IN (%s)", indent, colAccount, quoteList(w.Accounts))
+		s += fmt.Sprintf("\n%sAND %s IN (%s)", indent, colAccount, eventsql.QuoteList(w.Accounts))
 	}
 	if len(w.Regions) > 0 {
-		s += fmt.Sprintf("\n%sAND %s IN (%s)", indent, colRegion, quoteList(w.Regions))
+		s += fmt.Sprintf("\n%sAND %s IN (%s)", indent, colRegion, eventsql.QuoteList(w.Regions))
 	}
 	return s
 }
 
 // eventTimeFormat is CloudTrail's eventTime.
 const eventTimeFormat = "2006-01-02T15:04:05Z"
-
-func quoteList(vals []string) string {
-	q := make([]string, len(vals))
-	for i, v := range vals {
-		q[i] = "'" + v + "'"
-	}
-	return strings.Join(q, ", ")
-}
 
 // Decode reads an aggregate query's result, its column names and its data
 // rows (a NULL cell is nil), into event counts: Columns, then optionally

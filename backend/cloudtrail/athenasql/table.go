@@ -24,6 +24,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aegis-iam/aegis/backend/cloudtrail/eventsql"
 )
 
 // Table is the Athena (Glue) table over a trail's log files.
@@ -59,12 +61,10 @@ var (
 	// The bounded repeats ({0,254}, {1,61}...) expand to large programs,
 	// and most runs of the binary never validate a table: compiled on
 	// first use.
-	identRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z_][a-z0-9_]{0,254}$`) })
-	bucketRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`) })
-	prefixRE  = regexp.MustCompile(`^[A-Za-z0-9!_.*()/-]*$`)
-	orgRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^o-[a-z0-9]{10,32}$`) })
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+	identRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z_][a-z0-9_]{0,254}$`) })
+	bucketRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`) })
+	prefixRE = regexp.MustCompile(`^[A-Za-z0-9!_.*()/-]*$`)
+	orgRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^o-[a-z0-9]{10,32}$`) })
 )
 
 // Validate reports every problem with the table's settings. Values end up
@@ -87,21 +87,22 @@ func (t Table) Validate() error {
 	if t.Org != "" && !orgRE().MatchString(t.Org) {
 		errs = append(errs, fmt.Errorf("organization %q: want o- and 10 to 32 letters or digits", t.Org))
 	}
-	errs = append(errs, checkList("account", t.Accounts, accountRE)...)
+	errs = append(errs, checkList("account", t.Accounts, eventsql.ValidAccount)...)
 	if len(t.Regions) == 0 {
 		errs = append(errs, errors.New("no region: the table projects a list of regions"))
 	}
-	errs = append(errs, checkList("region", t.Regions, regionRE)...)
+	errs = append(errs, checkList("region", t.Regions, eventsql.ValidRegion)...)
 	if t.Since.IsZero() {
 		errs = append(errs, errors.New("no first day (Since) for the date projection"))
 	}
 	return errors.Join(errs...)
 }
 
-func checkList(what string, vals []string, re *regexp.Regexp) []error {
+// checkList reports each of vals that valid refuses, and each listed again.
+func checkList(what string, vals []string, valid func(string) bool) []error {
 	var errs []error
 	for i, v := range vals {
-		if !re.MatchString(v) {
+		if !valid(v) {
 			errs = append(errs, fmt.Errorf("%s %q is not valid", what, v))
 		} else if slices.Contains(vals[:i], v) {
 			errs = append(errs, fmt.Errorf("%s %q is listed twice", what, v))

@@ -4,7 +4,8 @@
 // The push-down queries that return the Go aggregator's rows from a SQL
 // engine (Athena: athenasql, CloudTrail Lake: lakesql) build on them, so
 // that one definition of each rule serves every engine; resources.go
-// derives a call's resource ARNs. Columns are named as CloudTrail's
+// derives a call's resource ARNs, and values.go checks and quotes the
+// accounts and regions a query names. Columns are named as CloudTrail's
 // records name them
 // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html);
 // Trino (Athena, Lake) and DuckDB match them without regard to case.

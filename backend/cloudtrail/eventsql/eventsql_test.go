@@ -34,3 +34,33 @@ func TestDialects(t *testing.T) {
 		}
 	}
 }
+
+// TestValues: only the documented shapes pass, since QuoteList does not
+// escape.
+func TestValues(t *testing.T) {
+	for _, tc := range []struct {
+		name, value     string
+		account, region bool
+	}{
+		{"account", "111122223333", true, false},
+		{"short account", "11112222333", false, false},
+		{"account with a quote", "11112222333'", false, false},
+		{"region", "us-east-1", false, true},
+		{"GovCloud region", "us-gov-west-1", false, true},
+		{"region with a quote", "us-east-1'", false, false},
+		{"upper-case region", "US-EAST-1", false, false},
+		{"empty", "", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ValidAccount(tc.value); got != tc.account {
+				t.Errorf("ValidAccount(%q) = %v, want %v", tc.value, got, tc.account)
+			}
+			if got := ValidRegion(tc.value); got != tc.region {
+				t.Errorf("ValidRegion(%q) = %v, want %v", tc.value, got, tc.region)
+			}
+		})
+	}
+	if got, want := QuoteList([]string{"us-east-1", "eu-west-1"}), "'us-east-1', 'eu-west-1'"; got != want {
+		t.Errorf("QuoteList = %s, want %s", got, want)
+	}
+}

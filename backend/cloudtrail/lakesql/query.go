@@ -25,7 +25,6 @@ package lakesql
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -110,11 +109,6 @@ func (d Dialect) from(id string) string {
 	return id
 }
 
-var (
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-)
-
 // check reports every problem with a query over store for w. Values end
 // up inside SQL, so anything outside the documented shapes is refused
 // rather than escaped.
@@ -127,12 +121,12 @@ func check(store Store, w athenasql.Window) error {
 		errs = append(errs, fmt.Errorf("empty window %s..%s", w.Start.Format(time.RFC3339), w.End.Format(time.RFC3339)))
 	}
 	for _, a := range w.Accounts {
-		if !accountRE.MatchString(a) {
+		if !eventsql.ValidAccount(a) {
 			errs = append(errs, fmt.Errorf("account %q is not valid", a))
 		}
 	}
 	for _, r := range w.Regions {
-		if !regionRE.MatchString(r) {
+		if !eventsql.ValidRegion(r) {
 			errs = append(errs, fmt.Errorf("region %q is not valid", r))
 		}
 	}
@@ -145,20 +139,12 @@ func check(store Store, w athenasql.Window) error {
 func where(w athenasql.Window) string {
 	s := fmt.Sprintf("eventTime >= '%s' AND eventTime < '%s'", w.Start.UTC().Format(time.DateTime), w.End.UTC().Format(time.DateTime))
 	if len(w.Accounts) > 0 {
-		s += "\n  AND recipientAccountId IN (" + quoteList(w.Accounts) + ")"
+		s += "\n  AND recipientAccountId IN (" + eventsql.QuoteList(w.Accounts) + ")"
 	}
 	if len(w.Regions) > 0 {
-		s += "\n  AND awsRegion IN (" + quoteList(w.Regions) + ")"
+		s += "\n  AND awsRegion IN (" + eventsql.QuoteList(w.Regions) + ")"
 	}
 	return s
-}
-
-func quoteList(vals []string) string {
-	q := make([]string, len(vals))
-	for i, v := range vals {
-		q[i] = "'" + v + "'"
-	}
-	return strings.Join(q, ", ")
 }
 
 // Query returns the aggregate query over store for w, with athenasql's

@@ -3,6 +3,8 @@ package lakesql
 import (
 	"fmt"
 	"regexp"
+
+	"github.com/aegis-iam/aegis/backend/cloudtrail/eventsql"
 )
 
 // Store names a CloudTrail Lake event data store. A store given by its ARN
@@ -27,7 +29,7 @@ var (
 // (arn:aws:cloudtrail:REGION:ACCOUNT:eventdatastore/ID).
 func ParseStore(s string) (Store, error) {
 	if m := storeARN.FindStringSubmatch(s); m != nil {
-		if !idRE.MatchString(m[4]) || !regionRE.MatchString(m[2]) {
+		if !idRE.MatchString(m[4]) || !eventsql.ValidRegion(m[2]) {
 			return Store{}, fmt.Errorf("event data store %q: malformed ARN", s)
 		}
 		return Store{ID: m[4], Partition: m[1], Region: m[2], Account: m[3]}, nil

@@ -180,7 +180,7 @@ func TestLookupEvents(t *testing.T) {
 		t.Errorf("until %s, want the window's end", ev.Until)
 	}
 
-	a.CloudTrail.ThrottleFrom("LookupEvents", a.CloudTrail.Calls("LookupEvents")+2)
+	a.CloudTrail.ThrottleFrom("LookupEvents", a.CloudTrail.Invoked("LookupEvents")+2)
 	res = live(t, a, opts)
 	if len(res.Events) != 1 || res.Events[0].Count != 50 || !res.Events[0].Failed {
 		t.Fatalf("events %+v, want the first page of 50", res.Events)
