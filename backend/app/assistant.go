@@ -101,22 +101,11 @@ const unconfiguredHint = "No model is configured. In Settings → AWS, set an Am
 
 // Status reports whether a model is configured.
 func (s *AssistantService) Status() (AssistantStatus, error) {
-	v, err := s.current()
+	v, err := saved(s.settings)
 	if err != nil {
 		return AssistantStatus{}, err
 	}
 	return modelStatus(v), nil
-}
-
-func (s *AssistantService) current() (Settings, error) {
-	v, found, err := s.settings.Get()
-	if err != nil {
-		return Settings{}, fmt.Errorf("reading settings: %w", err)
-	}
-	if !found {
-		return DefaultSettings(), nil
-	}
-	return normalise(v), nil
 }
 
 // modelStatus reads the model the settings select.
@@ -183,7 +172,7 @@ func (s *AssistantService) Ask(q AssistantQuestion) (AssistantReply, error) {
 	if question == "" {
 		return AssistantReply{}, errors.New("the question is empty")
 	}
-	v, err := s.current()
+	v, err := saved(s.settings)
 	if err != nil {
 		return AssistantReply{}, err
 	}

@@ -72,8 +72,12 @@ func NewSettingsService(st *store.Store) *SettingsService {
 }
 
 // Get returns the saved settings, or DefaultSettings when none were saved.
-func (s *SettingsService) Get() (Settings, error) {
-	v, found, err := s.settings.Get()
+func (s *SettingsService) Get() (Settings, error) { return saved(s.settings) }
+
+// saved reads the saved settings, normalised, or DefaultSettings when none
+// were saved.
+func saved(st store.Settings[Settings]) (Settings, error) {
+	v, found, err := st.Get()
 	if err != nil {
 		return Settings{}, fmt.Errorf("reading settings: %w", err)
 	}

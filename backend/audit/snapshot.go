@@ -44,6 +44,22 @@ type Snapshot struct {
 	PasswordPolicy   *check.PasswordPolicy   `json:"passwordPolicy,omitempty"`
 }
 
+// PrincipalARNs are the ARNs of the snapshot's users, groups and roles, in
+// that order.
+func (s *Snapshot) PrincipalARNs() []string {
+	var arns []string
+	for _, u := range s.Users {
+		arns = append(arns, u.ARN)
+	}
+	for _, g := range s.Groups {
+		arns = append(arns, g.ARN)
+	}
+	for _, r := range s.Roles {
+		arns = append(arns, r.ARN)
+	}
+	return arns
+}
+
 // Entity is what users, groups and roles share.
 type Entity struct {
 	Name    string    `json:"name"`

@@ -129,22 +129,15 @@ func runAudit(cmd *cobra.Command, env *Env, f *auditFlags) error {
 	if (f.authz == "") == (f.bundle == "") {
 		return usageErrorf("give --authz GAAD.json (with other exports) or --bundle FILE")
 	}
-	length, err := parseWindow(f.window)
+	w, err := f.span()
 	if err != nil {
-		return usageErrorf("--window: %w", err)
+		return err
 	}
-	end := time.Now().UTC()
-	if f.end != "" {
-		if end, err = parseEnd(f.end); err != nil {
-			return usageErrorf("--end: %w", err)
-		}
-	}
-	w := unused.Window{Start: end.Add(-length), End: end}
 	db, err := openIAMDB()
 	if err != nil {
 		return err
 	}
-	b, err := f.read(end)
+	b, err := f.read(w.End)
 	if err != nil {
 		return err
 	}
@@ -207,6 +200,22 @@ func auditBundle(env *Env, f *auditFlags, db *iamdb.DB, b *bundle.Bundle, w unus
 	}
 	_, err = env.Stdout.Write(out.Bytes())
 	return err
+}
+
+// span is the audited window: --window long, ending at --end (default:
+// now).
+func (f *auditFlags) span() (unused.Window, error) {
+	length, err := parseWindow(f.window)
+	if err != nil {
+		return unused.Window{}, usageErrorf("--window: %w", err)
+	}
+	end := time.Now().UTC()
+	if f.end != "" {
+		if end, err = parseEnd(f.end); err != nil {
+			return unused.Window{}, usageErrorf("--end: %w", err)
+		}
+	}
+	return unused.Window{Start: end.Add(-length), End: end}, nil
 }
 
 // parseWindow reads "90d" or a Go duration.

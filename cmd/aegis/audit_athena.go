@@ -200,15 +200,7 @@ type orgAthena struct {
 // account's partitions instead of a pair per account, and a principal's
 // calls logged in another account's folders count for it.
 func (live *liveRun) queryOrgAthena(ctx context.Context, sess awsapi.Session, accounts []awsapi.OrgAccount, progress *stageProgress) (*orgAthena, error) {
-	readers := awsserver.FromSession(sess)
-	if live.athenaRunner != nil {
-		readers.Athena = live.athenaRunner
-	}
-	srv, err := awsserver.New(readers, version)
-	if err != nil {
-		return nil, err
-	}
-	c, err := collect.InProcess(ctx, srv)
+	c, err := collect.BuiltIn(ctx, live.withAthena(awsserver.FromSession(sess)), version)
 	if err != nil {
 		return nil, err
 	}

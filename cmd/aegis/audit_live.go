@@ -97,17 +97,10 @@ func runLiveAudit(ctx context.Context, env *Env, f *auditFlags, lf *liveFlags) e
 	if lf.orgRole != "" && (f.writeBundle != "" || f.previous != "" || !slices.Contains(orgFormats, f.format)) {
 		return usageErrorf("--org-role writes %s, without --write-bundle or --previous", strings.Join(orgFormats, ", "))
 	}
-	length, err := parseWindow(f.window)
+	w, err := f.span()
 	if err != nil {
-		return usageErrorf("--window: %w", err)
+		return err
 	}
-	end := time.Now().UTC()
-	if f.end != "" {
-		if end, err = parseEnd(f.end); err != nil {
-			return usageErrorf("--end: %w", err)
-		}
-	}
-	w := unused.Window{Start: end.Add(-length), End: end}
 	athena, err := lf.athena.args()
 	if err != nil {
 		return err
@@ -135,7 +128,7 @@ func runLiveAudit(ctx context.Context, env *Env, f *auditFlags, lf *liveFlags) e
 	if err != nil {
 		return usageErrorf("--profile %s: %w", lf.profile, err)
 	}
-	live := liveRun{db: db, regions: lf.regions, home: sess.Region(), concurrency: lf.concurrency, w: w, at: end, athena: athena, lake: lake}
+	live := liveRun{db: db, regions: lf.regions, home: sess.Region(), concurrency: lf.concurrency, w: w, at: w.End, athena: athena, lake: lake}
 	live.athenaRunner = lf.athena.runner(sess)
 	if lf.orgRole != "" {
 		err = runOrgAudit(ctx, env, f.format, sess, lf, &live)
@@ -182,18 +175,20 @@ type liveRun struct {
 	orgAthena    *orgAthena // an organization's usage from Athena, queried once (audit_athena.go)
 }
 
+// withAthena gives readers the Athena runner of --athena-role-arn, when
+// one is set.
+func (live *liveRun) withAthena(readers awsserver.Readers) awsserver.Readers {
+	if live.athenaRunner != nil {
+		readers.Athena = live.athenaRunner
+	}
+	return readers
+}
+
 // collect reads one account through the built-in server with readers into
 // a bundle, with the collection's gaps as problems.
 func (live *liveRun) collect(ctx context.Context, readers awsserver.Readers, p *stageProgress) (*bundle.Bundle, []string, error) {
 	w := live.w
-	if live.athenaRunner != nil {
-		readers.Athena = live.athenaRunner
-	}
-	srv, err := awsserver.New(readers, version)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := collect.InProcess(ctx, srv)
+	c, err := collect.BuiltIn(ctx, live.withAthena(readers), version)
 	if err != nil {
 		return nil, nil, err
 	}

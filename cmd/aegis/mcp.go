@@ -148,11 +148,7 @@ func liveAudit(profile, region string) func(context.Context) (*collect.Result, e
 		if err != nil {
 			return nil, err
 		}
-		srv, err := awsserver.New(readers, version)
-		if err != nil {
-			return nil, err
-		}
-		c, err := collect.InProcess(ctx, srv)
+		c, err := collect.BuiltIn(ctx, readers, version)
 		if err != nil {
 			return nil, err
 		}

@@ -12,7 +12,7 @@
 // in that display; without, it runs headless.
 import assert from 'node:assert/strict'
 import {join} from 'node:path'
-import {launch, scriptArgs} from './chromium.mjs'
+import {assertCount, launch, scriptArgs} from './chromium.mjs'
 
 const {url, cases, shots} = scriptArgs('audit.e2e.mjs')
 const {ctx, headless, close} = await launch('audit', {viewport: {width: 1280, height: 900}})
@@ -52,7 +52,7 @@ try {
   await page.getByText(`Sample account ${cases.sample.account}`, {exact: true}).waitFor()
   assert.equal(await page.getByRole('meter', {name: 'Account risk'}).getAttribute('aria-valuenow'), String(cases.sample.riskScore))
   const table = page.getByRole('table', {name: 'Principals by risk'})
-  assert.equal(await table.locator('tbody tr').count(), cases.sample.principals.length)
+  await assertCount(table.locator('tbody tr'), cases.sample.principals.length)
   const top = [...cases.sample.principals].sort((a, b) => b.riskScore - a.riskScore)[0]
   assert.ok((await table.locator('tbody tr').first().innerText()).includes(top.name), `the riskiest principal ${top.name} comes first`)
   await page.waitForTimeout(300) // transitions settle before the screenshot
@@ -65,7 +65,7 @@ try {
   await services.waitFor()
   const granted = [...want.permissions.used, ...want.permissions.unused, ...want.permissions.unknown, ...want.permissions.tooNew]
   const serviceNames = [...new Set(granted.map((a) => a.split(':')[0]))]
-  assert.equal(await services.locator('details').count(), serviceNames.length)
+  await assertCount(services.locator('details'), serviceNames.length)
   const ec2 = services.locator('details[data-service="ec2"]')
   await ec2.locator('summary').click()
   for (const a of want.permissions.unused) assert.match(await ec2.innerText(), new RegExp(`unused\\s+${a}`), `${a} shows as unused`)
@@ -81,7 +81,7 @@ try {
   const expected = want.current.map((c) => [c.name, !after.has(c.name) ? 'removed' : after.get(c.name).status === 'unchanged' ? 'unchanged' : 'rewritten'])
   for (const p of want.recommendation.policies) if (!want.current.some((c) => c.name === p.name)) expected.push([p.name, 'new'])
   assert.ok(expected.some(([, change]) => change === 'removed') && expected.some(([, change]) => change === 'new'), 'app-a swaps its shared policy')
-  assert.equal(await diff.locator('figure').count(), expected.length)
+  await assertCount(diff.locator('figure'), expected.length)
   for (const [name, change] of expected) {
     const caption = await diff.locator(`figure[data-policy="${name}"] figcaption`).innerText()
     assert.ok(caption.includes(change), `${name}: ${caption}, want ${change}`)
@@ -121,7 +121,7 @@ try {
   await answer.waitFor()
   const matches = cases.answer.matches ?? []
   assert.ok(matches.length > 0, 'the sample has principals that can pass roles')
-  assert.equal(await answer.locator('li:not(li li)').count(), matches.length)
+  await assertCount(answer.locator('li:not(li li)'), matches.length)
   const linked = matches.find((m) => cases.sample.principals.some((p) => p.arn === m.principal))
   await answer.getByRole('button', {name: linked.principal.split('/').pop(), exact: true}).first().click()
   await page.getByRole('button', {name: 'Close the principal'}).waitFor()
@@ -163,7 +163,7 @@ try {
   await page.getByRole('heading', {level: 1, name: 'History'}).waitFor()
   await page.getByLabel('Search history').fill('Sample account')
   await page.getByRole('row', {name: /Sample account 111122223333/}).waitFor()
-  assert.equal(await page.getByRole('table', {name: 'History'}).locator('tbody tr').count(), 1)
+  await assertCount(page.getByRole('table', {name: 'History'}).locator('tbody tr'), 1)
   await page.getByLabel('Search history').fill('')
   await page.getByLabel('Account', {exact: true}).selectOption(cases.account)
   await page.getByRole('img', {name: `Risk scores of ${cases.account} over 2 audits`}).waitFor()

@@ -4,6 +4,7 @@
 // With DISPLAY set (make e2e-browser runs under xvfb-run) Chromium draws in
 // that display, unless the script asks for headless; without, it runs
 // headless.
+import assert from 'node:assert/strict'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -20,6 +21,20 @@ export function scriptArgs(script) {
     process.exit(2)
   }
   return {url, cases: JSON.parse(readFileSync(casesFile, 'utf8')), shots}
+}
+
+// assertCount waits until locator matches n elements, then asserts it:
+// playwright-core has no web-first count assertion, and a list that is
+// already on the page (a filter's old results, say) changes only when the
+// app's answer arrives. It fails with the last count after timeout ms.
+export async function assertCount(locator, n, timeout = 10_000) {
+  const end = Date.now() + timeout
+  let count = await locator.count()
+  while (count !== n && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    count = await locator.count()
+  }
+  assert.equal(count, n)
 }
 
 // launch starts Chromium with a fresh profile named after name, a dark

@@ -8,7 +8,7 @@
 //   node e2e/remediate.e2e.mjs URL CASES.json SCREENSHOT_DIR
 import assert from 'node:assert/strict'
 import {join} from 'node:path'
-import {launch, scriptArgs} from './chromium.mjs'
+import {assertCount, launch, scriptArgs} from './chromium.mjs'
 
 const {url, cases, shots} = scriptArgs('remediate.e2e.mjs')
 const {ctx, headless, close} = await launch('remediate', {viewport: {width: 1280, height: 900}})
@@ -40,7 +40,7 @@ try {
   await panel.getByRole('button', {name: 'Preview the changes'}).click()
   const calls = panel.getByRole('list', {name: 'Planned calls'})
   await calls.waitFor()
-  assert.equal(await calls.locator('li').count(), 1)
+  await assertCount(calls.locator('li'), 1)
   assert.match(await calls.innerText(), /aws iam put-role-policy --role-name app --policy-name app-data --policy-document/)
   const apply = panel.getByRole('button', {name: 'Apply 1 call'})
   assert.ok(await apply.isDisabled(), 'apply waits for the confirmation')

@@ -204,16 +204,7 @@ func GAAD(name string, src []byte, s *audit.Snapshot) error {
 // accountOf returns the account of the first principal or customer
 // managed policy ARN.
 func accountOf(s *audit.Snapshot) string {
-	var arns []string
-	for _, u := range s.Users {
-		arns = append(arns, u.ARN)
-	}
-	for _, r := range s.Roles {
-		arns = append(arns, r.ARN)
-	}
-	for _, g := range s.Groups {
-		arns = append(arns, g.ARN)
-	}
+	arns := s.PrincipalARNs()
 	for _, p := range s.Policies {
 		arns = append(arns, p.ARN)
 	}

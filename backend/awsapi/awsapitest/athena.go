@@ -3,7 +3,6 @@ package awsapitest
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -96,14 +95,8 @@ func (f *Athena) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := m[1]
-	if !athenaSigV4.MatchString(r.Header.Get("Authorization")) {
-		jsonReply(w, http.StatusForbidden, "", map[string]string{"__type": "IncompleteSignatureException", "message": "Authorization header requires a SigV4 signature."})
-		return
-	}
-	var in map[string]any
-	body, _ := io.ReadAll(r.Body)
-	if err := json.Unmarshal(body, &in); err != nil {
-		athenaError(w, "SerializationException", err.Error())
+	in, ok := readJSON(w, r, athenaSigV4, athenaError)
+	if !ok {
 		return
 	}
 	throttled, denied := f.hit(r, op)

@@ -3,7 +3,6 @@ package awsapitest
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -91,6 +90,30 @@ var ctSigV4 = signedBy("cloudtrail")
 // ("CloudTrail_20131101.LookupEvents") and the older fully qualified one.
 var ctTarget = regexp.MustCompile(`^(?:com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\.([A-Za-z]+)$`)
 
+// ctError answers an error in CloudTrail's shape, which its Lake APIs
+// share.
+func ctError(w http.ResponseWriter, typ, msg string) {
+	jsonReply(w, http.StatusBadRequest, "", map[string]string{"__type": typ, "message": msg})
+}
+
+// ctRefused records a CloudTrail call of op signed for region, waits as
+// Stall asked, and answers the failure asked for in CloudTrail's shape:
+// ThrottlingException, or AccessDeniedException with the message denied.
+// It returns false when the call goes through.
+func (f *faults) ctRefused(w http.ResponseWriter, r *http.Request, op, region, denied string) bool {
+	throttled, deny := f.hitIn(r, op, region)
+	f.stall(r, op)
+	switch {
+	case throttled:
+		ctError(w, "ThrottlingException", "Rate exceeded")
+	case deny:
+		ctError(w, "AccessDeniedException", denied)
+	default:
+		return false
+	}
+	return true
+}
+
 func (f *CloudTrail) serve(w http.ResponseWriter, r *http.Request) {
 	m := ctTarget.FindStringSubmatch(r.Header.Get("X-Amz-Target"))
 	ok := m != nil
@@ -102,26 +125,12 @@ func (f *CloudTrail) serve(w http.ResponseWriter, r *http.Request) {
 		jsonReply(w, http.StatusBadRequest, "", map[string]string{"__type": "UnknownOperationException"})
 		return
 	}
-	if !ctSigV4.MatchString(r.Header.Get("Authorization")) {
-		jsonReply(w, http.StatusForbidden, "", map[string]string{"__type": "IncompleteSignatureException", "message": "Authorization header requires a SigV4 signature."})
-		return
-	}
-	var in map[string]any
-	body, _ := io.ReadAll(r.Body)
-	if err := json.Unmarshal(body, &in); err != nil {
-		jsonReply(w, http.StatusBadRequest, "", map[string]string{"__type": "SerializationException", "message": err.Error()})
+	in, ok := readJSON(w, r, ctSigV4, ctError)
+	if !ok {
 		return
 	}
 	region := signedRegion(r.Header.Get("Authorization"))
-	throttled, denied := f.hitIn(r, op, region)
-	f.stall(r, op)
-	switch {
-	case throttled:
-		jsonReply(w, http.StatusBadRequest, "", map[string]string{"__type": "ThrottlingException", "message": "Rate exceeded"})
-		return
-	case denied:
-		jsonReply(w, http.StatusBadRequest, "", map[string]string{"__type": "AccessDeniedException",
-			"message": "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: cloudtrail:" + op + " in " + region})
+	if f.ctRefused(w, r, op, region, "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: cloudtrail:"+op+" in "+region) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")

@@ -219,6 +219,25 @@ func (f *Fake) assumed(w http.ResponseWriter, action, role, session, extra strin
 		action, arn, session, extra, credentialsXML(key))
 }
 
+// readJSON checks a JSON-protocol request as AWS does before running it:
+// signed (its Authorization header matches sigV4), with a JSON body, which
+// it returns. Otherwise it answers 403 IncompleteSignatureException, or a
+// SerializationException in the service's error shape (fail), and returns
+// false.
+func readJSON(w http.ResponseWriter, r *http.Request, sigV4 *regexp.Regexp, fail func(w http.ResponseWriter, typ, msg string)) (map[string]any, bool) {
+	if !sigV4.MatchString(r.Header.Get("Authorization")) {
+		jsonReply(w, http.StatusForbidden, "", map[string]string{"__type": "IncompleteSignatureException", "message": "Authorization header requires a SigV4 signature."})
+		return nil, false
+	}
+	var in map[string]any
+	body, _ := io.ReadAll(r.Body)
+	if err := json.Unmarshal(body, &in); err != nil {
+		fail(w, "SerializationException", err.Error())
+		return nil, false
+	}
+	return in, true
+}
+
 func jsonReply(w http.ResponseWriter, status int, errType string, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	if errType != "" {

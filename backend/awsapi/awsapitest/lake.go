@@ -3,7 +3,6 @@ package awsapitest
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -92,10 +91,6 @@ func (f *Lake) StartedBy() []string { return f.signers() }
 // Cancelled reports whether CancelQuery stopped the query.
 func (f *Lake) Cancelled(id string) bool { return f.isStopped(id) }
 
-func lakeError(w http.ResponseWriter, typ, msg string) {
-	jsonReply(w, http.StatusBadRequest, "", map[string]string{"__type": typ, "message": msg})
-}
-
 var lakeOps = map[string]bool{"StartQuery": true, "DescribeQuery": true, "GetQueryResults": true, "CancelQuery": true, "ListEventDataStores": true}
 
 func (f *Lake) serve(w http.ResponseWriter, r *http.Request) {
@@ -105,30 +100,17 @@ func (f *Lake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != http.MethodPost || m == nil || !lakeOps[m[1]] || r.Header.Get("Content-Type") != "application/x-amz-json-1.1" {
-		lakeError(w, "UnknownOperationException", "")
+		ctError(w, "UnknownOperationException", "")
 		return
 	}
 	op := m[1]
-	if !ctSigV4.MatchString(r.Header.Get("Authorization")) {
-		jsonReply(w, http.StatusForbidden, "", map[string]string{"__type": "IncompleteSignatureException", "message": "Authorization header requires a SigV4 signature."})
-		return
-	}
-	var in map[string]any
-	body, _ := io.ReadAll(r.Body)
-	if err := json.Unmarshal(body, &in); err != nil {
-		lakeError(w, "SerializationException", err.Error())
+	in, ok := readJSON(w, r, ctSigV4, ctError)
+	if !ok {
 		return
 	}
 	region := signedRegion(r.Header.Get("Authorization"))
-	throttled, denied := f.hitIn(r, op, region)
-	f.stall(r, op)
-	switch {
-	case throttled:
-		lakeError(w, "ThrottlingException", "Rate exceeded")
-		return
-	case denied:
-		lakeError(w, "AccessDeniedException", "User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: cloudtrail:"+op+
-			" on resource: arn:aws:cloudtrail:"+region+":111122223333:eventdatastore/"+f.store)
+	if f.ctRefused(w, r, op, region, "User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: cloudtrail:"+op+
+		" on resource: arn:aws:cloudtrail:"+region+":111122223333:eventdatastore/"+f.store) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
@@ -151,10 +133,10 @@ func (f *Lake) start(w http.ResponseWriter, r *http.Request, in map[string]any) 
 	sql := jsonField(in, "QueryStatement")
 	switch {
 	case !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(sql)), "SELECT"):
-		lakeError(w, "InvalidQueryStatementException", "Only SELECT statements are allowed.")
+		ctError(w, "InvalidQueryStatementException", "Only SELECT statements are allowed.")
 		return
 	case !strings.Contains(sql, "FROM "+f.store+"\n") && !strings.HasSuffix(sql, "FROM "+f.store):
-		lakeError(w, "EventDataStoreNotFoundException", "The specified event data store was not found.")
+		ctError(w, "EventDataStoreNotFoundException", "The specified event data store was not found.")
 		return
 	}
 	id := f.perCall(r, func() string {
@@ -169,7 +151,7 @@ func (f *Lake) start(w http.ResponseWriter, r *http.Request, in map[string]any) 
 func (f *Lake) query(w http.ResponseWriter, in map[string]any) *lakeQuery {
 	q := f.get(jsonField(in, "QueryId"))
 	if q == nil {
-		lakeError(w, "QueryIdNotFoundException", "The query ID does not exist or does not map to a query.")
+		ctError(w, "QueryIdNotFoundException", "The query ID does not exist or does not map to a query.")
 	}
 	return q
 }
@@ -220,7 +202,7 @@ func (f *Lake) results(w http.ResponseWriter, in map[string]any) {
 	max := 1000
 	if m, ok := in["MaxQueryResults"].(float64); ok {
 		if m < 1 || m > 1000 {
-			lakeError(w, "InvalidMaxResultsException", "MaxQueryResults must be between 1 and 1000.")
+			ctError(w, "InvalidMaxResultsException", "MaxQueryResults must be between 1 and 1000.")
 			return
 		}
 		max = int(m)
@@ -229,7 +211,7 @@ func (f *Lake) results(w http.ResponseWriter, in map[string]any) {
 	if tok := jsonField(in, "NextToken"); tok != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(tok, "page-"))
 		if err != nil || n <= 0 || n > len(q.answer.Rows) {
-			lakeError(w, "InvalidNextTokenException", "A token that is not valid was specified.")
+			ctError(w, "InvalidNextTokenException", "A token that is not valid was specified.")
 			return
 		}
 		from = n
@@ -259,7 +241,7 @@ func (f *Lake) cancel(w http.ResponseWriter, in map[string]any) {
 		return
 	}
 	if st := f.status(q, false); st != "QUEUED" && st != "RUNNING" {
-		lakeError(w, "InactiveQueryException", "The specified query cannot be canceled because it is in the "+st+" state.")
+		ctError(w, "InactiveQueryException", "The specified query cannot be canceled because it is in the "+st+" state.")
 		return
 	}
 	f.stop(q)
@@ -272,7 +254,7 @@ func (f *Lake) list(w http.ResponseWriter, in map[string]any, region string) {
 	if tok := jsonField(in, "NextToken"); tok != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(tok, "stores-"))
 		if err != nil || n <= 0 || n >= len(ids) {
-			lakeError(w, "InvalidNextTokenException", "A token that is not valid was specified.")
+			ctError(w, "InvalidNextTokenException", "A token that is not valid was specified.")
 			return
 		}
 		from = n

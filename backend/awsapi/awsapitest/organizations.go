@@ -1,9 +1,7 @@
 package awsapitest
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -63,17 +61,11 @@ func (f *Organizations) serve(w http.ResponseWriter, r *http.Request) {
 		orgError(w, "UnknownOperationException", "unknown operation")
 		return
 	}
-	if !orgSigV4.MatchString(r.Header.Get("Authorization")) {
-		jsonReply(w, http.StatusForbidden, "", map[string]string{"__type": "IncompleteSignatureException", "message": "Authorization header requires a SigV4 signature."})
+	in, ok := readJSON(w, r, orgSigV4, orgError)
+	if !ok {
 		return
 	}
 	op := m[1]
-	var in map[string]any
-	body, _ := io.ReadAll(r.Body)
-	if err := json.Unmarshal(body, &in); err != nil {
-		orgError(w, "SerializationException", err.Error())
-		return
-	}
 	throttled, denied := f.hit(r, op)
 	if throttled {
 		orgError(w, "TooManyRequestsException", "AWS Organizations can't complete your request because another request is already in progress.")

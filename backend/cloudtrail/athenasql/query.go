@@ -20,19 +20,15 @@ import (
 // functions of the resource columns (resources.go).
 type Dialect uint8
 
-// Dialects.
+// Dialects, valued as their engines in eventsql (Athena is Trino), so
+// that sql is a conversion.
 const (
-	Athena Dialect = iota
-	DuckDB
+	Athena = Dialect(eventsql.Trino)
+	DuckDB = Dialect(eventsql.DuckDB)
 )
 
-// sql is the engine of eventsql's texts: Athena is Trino.
-func (d Dialect) sql() eventsql.Dialect {
-	if d == DuckDB {
-		return eventsql.DuckDB
-	}
-	return eventsql.Trino
-}
+// sql is the engine of eventsql's texts.
+func (d Dialect) sql() eventsql.Dialect { return eventsql.Dialect(d) }
 
 // Window is what one aggregate query reads.
 type Window struct {

@@ -38,19 +38,15 @@ import (
 // function and the quoting of the store's ID.
 type Dialect uint8
 
-// Dialects.
+// Dialects, valued as their engines in eventsql (Lake is Trino), so that
+// sql is a conversion.
 const (
-	Lake Dialect = iota
-	DuckDB
+	Lake   = Dialect(eventsql.Trino)
+	DuckDB = Dialect(eventsql.DuckDB)
 )
 
-// sql is the engine of eventsql's texts: Lake is Trino.
-func (d Dialect) sql() eventsql.Dialect {
-	if d == DuckDB {
-		return eventsql.DuckDB
-	}
-	return eventsql.Trino
-}
+// sql is the engine of eventsql's texts.
+func (d Dialect) sql() eventsql.Dialect { return eventsql.Dialect(d) }
 
 // member is a member of requestParameters, which Lake's schema holds as
 // map<string, string>: the value's text, NULL when absent (Trino's

@@ -31,13 +31,7 @@ type Athena struct {
 func (k *collector) athena(ctx context.Context, account string) {
 	k.progress(PhaseAthena, 0, 1)
 	a := *k.opts.Athena
-	a.Start, a.End = k.opts.EventsStart.UTC(), k.opts.EventsEnd.UTC()
-	if len(a.Accounts) == 0 && account != "" {
-		a.Accounts = []string{account}
-	}
-	if len(a.Regions) == 0 {
-		a.Regions = k.opts.Regions
-	}
+	a.Start, a.End, a.Accounts, a.Regions = k.scope(account, a.Accounts, a.Regions)
 	out := &Athena{Args: a}
 	target := strings.Join(a.Accounts, ",") + " " + strings.Join(a.Regions, ",") + " " + a.Start.Format(time.RFC3339) + "/" + a.End.Format(time.RFC3339)
 	out.Failed = !k.call(ctx, awsserver.ToolAthenaUsage, target, map[string]any{
@@ -50,6 +44,19 @@ func (k *collector) athena(ctx context.Context, account string) {
 	}
 	k.res.Athena = out
 	k.progress(PhaseAthena, 1, 1)
+}
+
+// scope is what a usage query (athena_usage, lake_usage) covers: the
+// collection's window, and the accounts and regions asked for, else the
+// audited account and the collection's regions.
+func (k *collector) scope(account string, accounts, regions []string) (time.Time, time.Time, []string, []string) {
+	if len(accounts) == 0 && account != "" {
+		accounts = []string{account}
+	}
+	if len(regions) == 0 {
+		regions = k.opts.Regions
+	}
+	return k.opts.EventsStart.UTC(), k.opts.EventsEnd.UTC(), accounts, regions
 }
 
 // AthenaUsage calls athena_usage once over c, a started client not yet

@@ -395,16 +395,7 @@ func (k *collector) organization(ctx context.Context, account string, s *audit.S
 // accessAdvisor runs an Access Advisor job for every user, group and role,
 // a few at a time, and imports the answers as one Access Advisor export.
 func (k *collector) accessAdvisor(ctx context.Context, s *audit.Snapshot) error {
-	var arns []string
-	for _, u := range s.Users {
-		arns = append(arns, u.ARN)
-	}
-	for _, g := range s.Groups {
-		arns = append(arns, g.ARN)
-	}
-	for _, r := range s.Roles {
-		arns = append(arns, r.ARN)
-	}
+	arns := s.PrincipalARNs()
 	answers := map[string]json.RawMessage{}
 	var mu sync.Mutex
 	done := 0

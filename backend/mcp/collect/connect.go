@@ -12,6 +12,8 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/aegis-iam/aegis/backend/mcp/awsserver"
 )
 
 // InProcess starts a client connected to s in this process (the built-in
@@ -25,6 +27,16 @@ func InProcess(ctx context.Context, s *server.MCPServer) (*client.Client, error)
 		return nil, err
 	}
 	return c, nil
+}
+
+// BuiltIn starts a client connected in this process to a new built-in AWS
+// server reading with readers (awsserver.New with version).
+func BuiltIn(ctx context.Context, readers awsserver.Readers, version string) (*client.Client, error) {
+	srv, err := awsserver.New(readers, version)
+	if err != nil {
+		return nil, err
+	}
+	return InProcess(ctx, srv)
 }
 
 // passedEnv are the parent's variables a server child still gets: where

@@ -29,13 +29,7 @@ type Lake struct {
 func (k *collector) lake(ctx context.Context, account string) {
 	k.progress(PhaseLake, 0, 1)
 	a := *k.opts.Lake
-	a.Start, a.End = k.opts.EventsStart.UTC(), k.opts.EventsEnd.UTC()
-	if len(a.Accounts) == 0 && account != "" {
-		a.Accounts = []string{account}
-	}
-	if len(a.Regions) == 0 {
-		a.Regions = k.opts.Regions
-	}
+	a.Start, a.End, a.Accounts, a.Regions = k.scope(account, a.Accounts, a.Regions)
 	out := &Lake{Args: a}
 	target := a.EventDataStore + " " + strings.Join(a.Accounts, ",") + " " + strings.Join(a.Regions, ",") + " " +
 		a.Start.Format(time.RFC3339) + "/" + a.End.Format(time.RFC3339)

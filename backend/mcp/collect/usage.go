@@ -65,35 +65,26 @@ func EventsUsage(ctx context.Context, opt cloudtrail.Options, account, home stri
 // there. A result read page by page because its file could not be read is
 // complete, and noted.
 func (a *Athena) Usage(db *iamdb.DB, w unused.Window, home string) (*audit.Usage, []string) {
-	win := athenasql.Window{Start: w.Start, End: w.End}
 	gap := "Athena did not answer (see the problems)"
 	if !a.Failed {
-		counts, err := athenasql.Decode(a.Rows.Usage.Columns, a.Rows.Usage.Rows)
+		counts, cov, err := decodeRows(a.Rows.Usage, a.Rows.Coverage)
 		if err == nil {
-			var cov audit.Coverage
-			if cov, err = athenasql.DecodeCoverage(a.Rows.Coverage.Columns, a.Rows.Coverage.Rows); err == nil {
-				counts = slices.DeleteFunc(counts, func(c cloudtrail.EventCount) bool {
-					parts := strings.SplitN(c.Principal, ":", 6) // arn:PARTITION:iam::ACCOUNT:…
-					return len(parts) < 6 || !slices.Contains(a.Args.Accounts, parts[4])
-				})
-				cov.Days = slices.DeleteFunc(cov.Days, func(d audit.CoverageDay) bool { return !slices.Contains(a.Args.Accounts, d.Account) })
-				var notes []string
-				for _, r := range []awsserver.AthenaRows{a.Rows.Usage, a.Rows.Coverage} {
-					if r.Fallback != "" {
-						notes = append(notes, fmt.Sprintf("athena_usage: query %s read page by page (%s): its result file could not be read: %s", r.QueryID, r.ReadFrom, r.Fallback))
-					}
+			counts = slices.DeleteFunc(counts, func(c cloudtrail.EventCount) bool {
+				parts := strings.SplitN(c.Principal, ":", 6) // arn:PARTITION:iam::ACCOUNT:…
+				return len(parts) < 6 || !slices.Contains(a.Args.Accounts, parts[4])
+			})
+			cov.Days = slices.DeleteFunc(cov.Days, func(d audit.CoverageDay) bool { return !slices.Contains(a.Args.Accounts, d.Account) })
+			var notes []string
+			for _, r := range []awsserver.AthenaRows{a.Rows.Usage, a.Rows.Coverage} {
+				if r.Fallback != "" {
+					notes = append(notes, fmt.Sprintf("athena_usage: query %s read page by page (%s): its result file could not be read: %s", r.QueryID, r.ReadFrom, r.Fallback))
 				}
-				return athenasql.Usage(db, win, counts, cov), notes
 			}
+			return athenasql.Usage(db, athenasql.Window{Start: w.Start, End: w.End}, counts, cov), notes
 		}
 		gap = fmt.Sprintf("athena_usage: malformed answer (queries %s, %s): %v", a.Rows.Usage.QueryID, a.Rows.Coverage.QueryID, err)
 	}
-	regions := a.Args.Regions
-	if len(regions) == 0 {
-		regions = []string{home}
-	}
-	u := athenasql.Usage(db, win, nil, audit.Coverage{})
-	u.Coverage, u.Failures = FailedWindow(w, a.Args.Accounts, regions, "athena "+a.Args.Database+"."+a.Args.Table, gap)
+	u := failedUsage(db, w, a.Args.Accounts, a.Args.Regions, home, "athena "+a.Args.Database+"."+a.Args.Table, gap)
 	if !a.Failed {
 		return u, []string{gap}
 	}
@@ -106,28 +97,43 @@ func (a *Athena) Usage(db *iamdb.DB, w unused.Window, home string) (*audit.Usage
 // region asked about, a read failure (the returned gap says why), so that
 // nothing is called unused there.
 func (l *Lake) Usage(db *iamdb.DB, w unused.Window, home string) (*audit.Usage, string) {
-	win := athenasql.Window{Start: w.Start, End: w.End}
 	gap := "CloudTrail Lake did not answer (see the problems)"
 	if !l.Failed {
-		counts, err := athenasql.Decode(l.Rows.Usage.Columns, l.Rows.Usage.Rows)
+		counts, cov, err := decodeRows(l.Rows.Usage, l.Rows.Coverage)
 		if err == nil {
-			var cov audit.Coverage
-			if cov, err = athenasql.DecodeCoverage(l.Rows.Coverage.Columns, l.Rows.Coverage.Rows); err == nil {
-				return athenasql.Usage(db, win, counts, cov), ""
-			}
+			return athenasql.Usage(db, athenasql.Window{Start: w.Start, End: w.End}, counts, cov), ""
 		}
 		gap = fmt.Sprintf("lake_usage: malformed answer (queries %s, %s): %v", l.Rows.Usage.QueryID, l.Rows.Coverage.QueryID, err)
 	}
-	regions := l.Args.Regions
-	if len(regions) == 0 {
-		regions = []string{home}
-	}
-	u := athenasql.Usage(db, win, nil, audit.Coverage{})
-	u.Coverage, u.Failures = FailedWindow(w, l.Args.Accounts, regions, "cloudtrail lake "+l.Args.EventDataStore, gap)
+	u := failedUsage(db, w, l.Args.Accounts, l.Args.Regions, home, "cloudtrail lake "+l.Args.EventDataStore, gap)
 	if !l.Failed {
 		return u, gap
 	}
 	return u, ""
+}
+
+// decodeRows decodes the rows of the aggregate query (usage) and of the
+// coverage query, both in athenasql's columns; the error is the first
+// query's whose rows are malformed.
+func decodeRows(usage, coverage awsserver.AthenaRows) ([]cloudtrail.EventCount, audit.Coverage, error) {
+	counts, err := athenasql.Decode(usage.Columns, usage.Rows)
+	if err != nil {
+		return nil, audit.Coverage{}, err
+	}
+	cov, err := athenasql.DecodeCoverage(coverage.Columns, coverage.Rows)
+	return counts, cov, err
+}
+
+// failedUsage is the usage of a query source that gave no rows: every day
+// of w, in each account and region asked about (home when none was), a
+// read failure of source for the reason gap.
+func failedUsage(db *iamdb.DB, w unused.Window, accounts, regions []string, home, source, gap string) *audit.Usage {
+	if len(regions) == 0 {
+		regions = []string{home}
+	}
+	u := athenasql.Usage(db, athenasql.Window{Start: w.Start, End: w.End}, nil, audit.Coverage{})
+	u.Coverage, u.Failures = FailedWindow(w, accounts, regions, source, gap)
+	return u
 }
 
 // FailedWindow is a source's coverage and failures when it could not be

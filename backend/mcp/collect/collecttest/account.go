@@ -98,7 +98,7 @@ func New(t testing.TB) *Account {
 		t.Fatal(err)
 	}
 	served := map[string][]byte{}
-	for _, arn := range principals(&s) {
+	for _, arn := range s.PrincipalARNs() {
 		if _, ok := advisor[arn]; !ok {
 			advisor[arn] = json.RawMessage(emptyAdvisor)
 		}
@@ -233,20 +233,6 @@ func lists(t testing.TB, gaad []byte) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-func principals(s *audit.Snapshot) []string {
-	var arns []string
-	for _, u := range s.Users {
-		arns = append(arns, u.ARN)
-	}
-	for _, g := range s.Groups {
-		arns = append(arns, g.ARN)
-	}
-	for _, r := range s.Roles {
-		arns = append(arns, r.ARN)
-	}
-	return arns
 }
 
 // Server is the built-in AWS MCP server with Profile's credentials.
