@@ -119,7 +119,7 @@ func TestAthenaUsage(t *testing.T) {
 			}
 			var client aws.HTTPClient
 			if tc.lost {
-				client = newLossyClient(athenaOps...)
+				client = awsapitest.NewLossyClient(athenaOps...)
 			}
 			runner, calls := countedAthenaRunner(t, f, files, client)
 			counts, res, err := runner.Usage(context.Background(), athenaTable, athenaWindow)

@@ -94,7 +94,7 @@ func TestLookupEventsReportsTheGapItCouldNotRead(t *testing.T) {
 		f.ThrottleFrom("LookupEvents", 2) // the first page, then throttled for good
 		var more []func(*cloudtrail.Options)
 		if lost {
-			more = append(more, func(o *cloudtrail.Options) { o.HTTPClient = newLossyClient("LookupEvents") })
+			more = append(more, func(o *cloudtrail.Options) { o.HTTPClient = awsapitest.NewLossyClient("LookupEvents") })
 		}
 		got := trailReader(t, f, more...).LookupEvents(context.Background(), end.Add(-2*time.Hour), end)
 		if got.Gap == nil || !strings.Contains(got.Gap.Error(), "Throttling") {

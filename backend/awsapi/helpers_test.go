@@ -2,11 +2,7 @@ package awsapi
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/aegis-iam/aegis/backend/awsapi/awsapitest"
@@ -82,36 +78,4 @@ func (c *sdkCalls) Attempts(operation string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.attempts[operation]
-}
-
-// lossyClient is an HTTP client that loses the response to the first
-// request of each operation it was given (a JSON protocol's X-Amz-Target
-// suffix): the request reaches the endpoint, and the client sees the
-// connection reset, as on a loaded machine. The SDK retries the call.
-type lossyClient struct {
-	mu   sync.Mutex
-	lose map[string]bool // operation → its next response is lost
-}
-
-func newLossyClient(operations ...string) *lossyClient {
-	c := &lossyClient{lose: map[string]bool{}}
-	for _, op := range operations {
-		c.lose[op] = true
-	}
-	return c
-}
-
-func (c *lossyClient) Do(r *http.Request) (*http.Response, error) {
-	target := r.Header.Get("X-Amz-Target")
-	op := target[strings.LastIndexByte(target, '.')+1:]
-	resp, err := http.DefaultClient.Do(r)
-	c.mu.Lock()
-	lose := c.lose[op]
-	c.lose[op] = false
-	c.mu.Unlock()
-	if err != nil || !lose {
-		return resp, err
-	}
-	resp.Body.Close()
-	return nil, fmt.Errorf("read response of %s: %w", op, syscall.ECONNRESET)
 }

@@ -88,7 +88,7 @@ func TestLakeUsageRows(t *testing.T) {
 			}
 			var client aws.HTTPClient
 			if tc.lost {
-				client = newLossyClient("StartQuery", "DescribeQuery", "GetQueryResults")
+				client = awsapitest.NewLossyClient("StartQuery", "DescribeQuery", "GetQueryResults")
 			}
 			runner, calls := countedLakeRunner(t, f, client)
 			usage, coverage, err := runner.UsageRows(context.Background(), lakeQuery)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/aegis-iam/aegis/backend/awsapi/awsapitest"
 	"github.com/aegis-iam/aegis/backend/llm"
 	"github.com/aegis-iam/aegis/backend/llm/llmtest"
 )
@@ -125,6 +126,22 @@ func TestBedrockConverseToolUse(t *testing.T) {
 				t.Errorf("tool use turn (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestBedrockLostAnswer: a Converse answer lost in transit is asked for
+// again by the SDK's retryer; the model is called once and its answer
+// used.
+func TestBedrockLostAnswer(t *testing.T) {
+	srv := llmtest.NewBedrock(t, llmtest.Text("s3 has GetObject."))
+	cfg := testAWSConfig()
+	cfg.HTTPClient = awsapitest.NewLossyClient("converse")
+	resp, err := llm.NewBedrock(cfg, llm.BedrockOptions{BaseEndpoint: srv.URL, MaxAttempts: 2}).Complete(context.Background(), userRequest("hi"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Message.Content) != 1 || resp.Message.Content[0].Text != "s3 has GetObject." || len(srv.Requests()) != 1 || srv.Left() != 0 {
+		t.Errorf("answer %+v after %d model calls, %d replies left", resp.Message, len(srv.Requests()), srv.Left())
 	}
 }
 

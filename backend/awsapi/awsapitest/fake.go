@@ -34,6 +34,7 @@ type Fake struct {
 
 	mu           sync.Mutex
 	calls        []Call
+	invocations  map[string]bool   // SDK invocation IDs of the calls recorded
 	users        map[string]string // static access key -> caller ARN
 	mfa          map[string]string // role ARN -> MFA serial it requires
 	webID        string            // the accepted web identity token
@@ -104,9 +105,21 @@ func NewFake(t testing.TB) *Fake {
 	return f
 }
 
-func (f *Fake) record(c Call) {
+// record adds the call r makes, once per API call: an SDK sends every
+// attempt of a call with the same amz-sdk-invocation-id, and a response
+// lost in transit makes it send the call again.
+func (f *Fake) record(r *http.Request, c Call) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if id := r.Header.Get("Amz-Sdk-Invocation-Id"); id != "" {
+		if f.invocations[id] {
+			return
+		}
+		if f.invocations == nil {
+			f.invocations = map[string]bool{}
+		}
+		f.invocations[id] = true
+	}
 	f.calls = append(f.calls, c)
 }
 
@@ -170,7 +183,7 @@ func (f *Fake) sts(w http.ResponseWriter, r *http.Request) {
 	for k := range form {
 		c.Params[k] = form.Get(k)
 	}
-	f.record(c)
+	f.record(r, c)
 	w.Header().Set("Content-Type", "text/xml")
 	switch c.Action {
 	case "GetCallerIdentity":
@@ -249,7 +262,7 @@ func jsonReply(w http.ResponseWriter, status int, errType string, v any) {
 
 func (f *Fake) sso(w http.ResponseWriter, r *http.Request) {
 	tok := r.Header.Get("X-Amz-Sso_bearer_token")
-	f.record(Call{Service: "sso", Action: r.Method + " " + r.URL.Path, Params: map[string]string{
+	f.record(r, Call{Service: "sso", Action: r.Method + " " + r.URL.Path, Params: map[string]string{
 		"account_id": r.URL.Query().Get("account_id"), "role_name": r.URL.Query().Get("role_name"), "token": tok}})
 	if r.Method != http.MethodGet || r.URL.Path != "/federation/credentials" {
 		jsonReply(w, http.StatusNotFound, "ResourceNotFoundException", map[string]string{"message": "no route"})
@@ -277,7 +290,7 @@ func (f *Fake) oidc(w http.ResponseWriter, r *http.Request) {
 	for k, v := range in {
 		params[k] = fmt.Sprint(v)
 	}
-	f.record(Call{Service: "oidc", Action: r.Method + " " + r.URL.Path, AccessKey: accessKey(r), Params: params})
+	f.record(r, Call{Service: "oidc", Action: r.Method + " " + r.URL.Path, AccessKey: accessKey(r), Params: params})
 	switch r.URL.Path {
 	case "/client/register":
 		jsonReply(w, http.StatusOK, "", map[string]any{"clientId": "client-1", "clientSecret": "client-secret-1",

@@ -60,13 +60,23 @@ type Server struct {
 	mu      sync.Mutex
 	replies []Reply
 	got     []Recorded
+	// answered holds the reply each SDK call (amz-sdk-invocation-id) got
+	// when it was not an error: a retry of that call, after its response
+	// was lost in transit, gets it again.
+	answered map[string]Reply
 }
 
 func newServer(t testing.TB, replies []Reply, serve func(s *Server, w http.ResponseWriter, r *http.Request, body []byte, reply Reply)) *Server {
-	s := &Server{t: t, replies: replies}
+	s := &Server{t: t, replies: replies, answered: map[string]Reply{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		call := r.Header.Get("Amz-Sdk-Invocation-Id")
 		s.mu.Lock()
+		if reply, ok := s.answered[call]; ok && call != "" {
+			s.mu.Unlock()
+			serve(s, w, r, body, reply)
+			return
+		}
 		s.got = append(s.got, Recorded{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body})
 		if len(s.replies) == 0 {
 			s.mu.Unlock()
@@ -76,6 +86,9 @@ func newServer(t testing.TB, replies []Reply, serve func(s *Server, w http.Respo
 		}
 		reply := s.replies[0]
 		s.replies = s.replies[1:]
+		if reply.Error == nil && call != "" {
+			s.answered[call] = reply
+		}
 		s.mu.Unlock()
 		serve(s, w, r, body, reply)
 	}))
@@ -83,7 +96,8 @@ func newServer(t testing.TB, replies []Reply, serve func(s *Server, w http.Respo
 	return s
 }
 
-// Requests returns the requests received so far.
+// Requests returns the requests received so far, one per scripted reply
+// used: a call sent again after its answer was lost is not a new request.
 func (s *Server) Requests() []Recorded {
 	s.mu.Lock()
 	defer s.mu.Unlock()
