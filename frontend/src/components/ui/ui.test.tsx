@@ -2,7 +2,7 @@ import {describe, expect, it, vi} from 'vitest'
 import {render, screen, within} from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import {useState} from 'react'
-import {PolicyViewer, RiskGauge, SeverityBadge, Table, Tabs, riskBand, sortRows, type Column} from '.'
+import {ChoiceCards, PolicyViewer, RiskGauge, SeverityBadge, Table, Tabs, riskBand, sortRows, type Column} from '.'
 
 interface Row {
   name: string
@@ -121,5 +121,32 @@ describe('PolicyViewer', () => {
     render(<PolicyViewer json={'{}\n'} label="p" />)
     expect(screen.getByTestId('policy-viewer').textContent).toBe('{}')
     expect(screen.getByRole('figure', {name: 'p'})).toHaveTextContent(/^1\{\}$/)
+  })
+})
+
+describe('ChoiceCards', () => {
+  const choices = [
+    {id: 'one', label: 'One', hint: 'the first'},
+    {id: 'two', label: 'Two', hint: 'the second'},
+  ] as const
+  function Picker({error}: {error?: string}) {
+    const [value, setValue] = useState<'one' | 'two'>('one')
+    return <ChoiceCards legend="Pick" name="pick" choices={[...choices]} value={value} onChange={setValue} columns={2} error={error} />
+  }
+
+  it('is a named radio group whose cards select by label', async () => {
+    const user = userEvent.setup()
+    render(<Picker />)
+    const group = screen.getByRole('radiogroup', {name: 'Pick'})
+    expect(within(group).getByRole('radio', {name: /One/})).toBeChecked()
+    await user.click(screen.getByText('the second'))
+    expect(within(group).getByRole('radio', {name: /Two/})).toBeChecked()
+    expect(within(group).getByRole('radio', {name: /One/})).not.toBeChecked()
+    expect(screen.queryByRole('alert')).toBeNull()
+  })
+
+  it('announces its error', () => {
+    render(<Picker error="choose one" />)
+    expect(screen.getByRole('alert')).toHaveTextContent('choose one')
   })
 })

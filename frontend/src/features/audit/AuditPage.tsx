@@ -1,7 +1,7 @@
 import {useEffect, useMemo, useRef, useState} from 'react'
 import {Activity, FileWarning, FlaskConical, FolderOpen, Play, Square} from 'lucide-react'
 import {onEvent, request as requestShell, type Audit, type AuditPrincipal, type AuditRun, type AuditSource} from '../../api'
-import {Badge, Button, Card, EmptyState, Field, Input, RiskGauge, Select, Table, type Column} from '../../components/ui'
+import {Badge, Button, Card, ChoiceCards, EmptyState, Field, Input, RiskGauge, Select, Table, type Choice, type Column} from '../../components/ui'
 import {auditPhases, useAudit} from '../../stores/audit'
 import {useProfiles} from '../../stores/profiles'
 import {useSettings} from '../../stores/settings'
@@ -55,7 +55,7 @@ const columns: Column<AuditPrincipal>[] = [
 const pathFields = ['authz', 'credentialReport', 'organization', 'passwordPolicy', 'resourcePolicies', 'accessAdvisor', 'eventSelectors', 'cloudTrailDir', 'bundle'] as const
 type PathField = (typeof pathFields)[number]
 
-const sources: {id: AuditSource; label: string; hint: string}[] = [
+const sources: Choice<AuditSource>[] = [
   {id: 'sample', label: 'Sample account', hint: 'Generated data: explore without AWS access'},
   {id: 'aws', label: 'Built-in AWS server', hint: 'Read-only, with a local AWS profile'},
   {id: 'mcp', label: 'External MCP server', hint: 'A server from Settings'},
@@ -143,20 +143,7 @@ function SourceCard() {
           void start()
         }}
       >
-        <fieldset className="md:col-span-2">
-          <legend className="mb-1 text-sm font-medium">Data source</legend>
-          <div className="grid gap-2 md:grid-cols-4" role="radiogroup" aria-label="Data source">
-            {sources.map((s) => (
-              <label key={s.id} className={`glass flex cursor-pointer flex-col rounded-lg p-2 text-sm ${request.source === s.id ? 'ring-accent ring-2' : ''}`}>
-                <span className="flex items-center gap-2 font-medium">
-                  <input type="radio" name="source" value={s.id} checked={request.source === s.id} onChange={() => setRequest({source: s.id})} />
-                  {s.label}
-                </span>
-                <span className="text-muted text-xs">{s.hint}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <ChoiceCards legend="Data source" name="source" choices={sources} value={request.source} onChange={(source) => setRequest({source})} columns={4} />
         {request.source === 'aws' && (
           <>
             <Field label="AWS profile" hint="From ~/.aws/config; test it in Settings" error={fieldErrors['profile']}>

@@ -1,11 +1,11 @@
 import {useState} from 'react'
 import {Database} from 'lucide-react'
 import {auditApi, type AthenaSource, type LakeStore, type UsageSource} from '../../api'
-import {Button, Field, Input, Select} from '../../components/ui'
+import {Button, ChoiceCards, Field, Input, Select, type Choice} from '../../components/ui'
 import {useAudit} from '../../stores/audit'
 import {errorText} from '../../stores/toast'
 
-const usageSources: {id: UsageSource; label: string; hint: string}[] = [
+const usageSources: Choice<UsageSource>[] = [
   {id: 'lookup', label: 'CloudTrail event history', hint: 'LookupEvents: management events only, slow for busy accounts'},
   {id: 'athena', label: 'Athena', hint: 'Aegis’s queries on the table over the trail’s logs (aegis audit athena-setup)'},
   {id: 'lake', label: 'CloudTrail Lake', hint: 'An event data store you already have (closed to new customers)'},
@@ -75,24 +75,8 @@ function LakeStorePicker() {
 export function UsageSourceFields() {
   const {request, setRequest, fieldErrors} = useAudit()
   return (
-    <fieldset className="md:col-span-2">
-      <legend className="mb-1 text-sm font-medium">Usage source</legend>
-      <div className="grid gap-2 md:grid-cols-3" role="radiogroup" aria-label="Usage source">
-        {usageSources.map((u) => (
-          <label key={u.id} className={`glass flex cursor-pointer flex-col rounded-lg p-2 text-sm ${request.usage === u.id ? 'ring-accent ring-2' : ''}`}>
-            <span className="flex items-center gap-2 font-medium">
-              <input type="radio" name="usage" value={u.id} checked={request.usage === u.id} onChange={() => setRequest({usage: u.id})} />
-              {u.label}
-            </span>
-            <span className="text-muted text-xs">{u.hint}</span>
-          </label>
-        ))}
-      </div>
-      {fieldErrors['usage'] && (
-        <p role="alert" className="text-danger text-xs font-medium">
-          {fieldErrors['usage']}
-        </p>
-      )}
+    <div className="md:col-span-2">
+      <ChoiceCards legend="Usage source" name="usage" choices={usageSources} value={request.usage} onChange={(usage) => setRequest({usage})} columns={3} error={fieldErrors['usage']} />
       {request.usage === 'athena' && (
         <div className="mt-3 grid gap-3 md:grid-cols-3">
           {athenaFields.map((f) => (
@@ -115,6 +99,6 @@ export function UsageSourceFields() {
           <LakeStorePicker />
         </div>
       )}
-    </fieldset>
+    </div>
   )
 }
