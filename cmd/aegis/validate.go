@@ -129,6 +129,14 @@ func runValidate(ctx context.Context, env *Env, fl validateFlags, args []string)
 	if err != nil {
 		return err
 	}
+	// Validation makes each document's working set and drops it, on top of
+	// a live set (database, rules, catalogue) that never becomes garbage:
+	// collecting at 400% growth instead of 100% takes a fifth off the CPU
+	// time of the managed-policy corpus for about 50 MB more at its peak.
+	// A GOGC the user set is kept.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	if fl.baseline != "" {
 		data, err := os.ReadFile(fl.baseline)
 		if err != nil {
