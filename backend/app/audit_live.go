@@ -156,21 +156,12 @@ func (s *AuditService) collect(ctx context.Context, req AuditRequest, acct *acco
 		if err != nil {
 			return err
 		}
-		if m.Transport == "http" {
-			c, err := collect.HTTP(ctx, m.URL, nil)
-			if err != nil {
-				return unreachable(err)
-			}
-			defer c.Close()
-			res, failed = collect.Collect(ctx, c, opts)
-		} else {
-			c, err := collect.Stdio(ctx, m.Command, m.Args, nil, nil)
-			if err != nil {
-				return unreachable(err)
-			}
-			defer c.Close()
-			res, failed = collect.Collect(ctx, c, opts)
+		c, err := collect.Connect(ctx, m.endpoint())
+		if err != nil {
+			return unreachable(err)
 		}
+		defer c.Close()
+		res, failed = collect.Collect(ctx, c, opts)
 	}
 	if failed != nil {
 		if errors.Is(failed, collect.ErrNoAuthorizationDetails) && res != nil {

@@ -1,11 +1,15 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
+	"github.com/aegis-iam/aegis/backend/mcp/collect"
 	"github.com/aegis-iam/aegis/backend/store"
 )
 
@@ -37,8 +41,17 @@ type MCPServer struct {
 	Transport string   `json:"transport"` // stdio or http
 	Command   string   `json:"command"`   // stdio: the program to start
 	Args      []string `json:"args"`
-	URL       string   `json:"url"` // http: the server's endpoint
-	Enabled   bool     `json:"enabled"`
+	// Env is what a stdio server's process gets besides PATH and HOME:
+	// KEY=VALUE settings such as AWS_PROFILE and AWS_REGION, never
+	// credentials, and never the app's own environment.
+	Env     []string `json:"env"`
+	URL     string   `json:"url"` // http: the server's endpoint
+	Enabled bool     `json:"enabled"`
+}
+
+// endpoint is the server as the collector connects to it.
+func (m MCPServer) endpoint() collect.Endpoint {
+	return collect.Endpoint{Transport: m.Transport, Command: m.Command, Args: m.Args, Env: m.Env, URL: m.URL}
 }
 
 // WindowState is the main window's last position and size.
@@ -100,6 +113,30 @@ func (s *SettingsService) Save(v Settings) (Settings, error) {
 	return v, nil
 }
 
+// checkTimeout bounds CheckMCPServer: starting a server through uvx or npx
+// may first download it.
+const checkTimeout = time.Minute
+
+// CheckMCPServer starts the server m (saved or not), asks it what it offers
+// and reports which of the auditor's needs its tools meet and why it cannot
+// meet the others: what an audit through it will lack, before one is run.
+// An invalid m gives a *ValidationError.
+func (s *SettingsService) CheckMCPServer(m MCPServer) (*collect.ServerReport, error) {
+	m = normalise(Settings{MCPServers: []MCPServer{m}}).MCPServers[0]
+	e := &ValidationError{Message: "invalid MCP server"}
+	validateServer(m, func(name string) string { return name }, e)
+	if err := e.err(); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+	defer cancel()
+	rep, err := collect.Check(ctx, m.endpoint())
+	if err != nil {
+		return nil, fmt.Errorf("MCP server %q: %w", m.Name, err)
+	}
+	return rep, nil
+}
+
 // PurgeHistory deletes every stored session, validation and audit and
 // compacts the database file so their data does not linger on disk.
 func (s *SettingsService) PurgeHistory() (PurgeResult, error) {
@@ -127,10 +164,53 @@ func normalise(v Settings) Settings {
 		if m.Args == nil {
 			m.Args = []string{}
 		}
+		env := []string{}
+		for _, kv := range m.Env {
+			if kv = strings.TrimSpace(kv); kv != "" {
+				env = append(env, kv)
+			}
+		}
+		m.Env = env
 		servers[i] = m
 	}
 	v.MCPServers = servers
 	return v
+}
+
+// envKeyRE is the shape of an environment variable's name.
+var envKeyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// credentialKeys are the variables that carry AWS credentials: a server's
+// environment names a profile instead, so that no secret is stored.
+var credentialKeys = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"}
+
+// validateServer checks one MCP server's transport and its settings; field
+// names an input of it for the errors.
+func validateServer(m MCPServer, field func(string) string, e *ValidationError) {
+	switch m.Transport {
+	case "stdio":
+		if m.Command == "" {
+			e.add(field("command"), "a command is required for the stdio transport")
+		}
+	case "http":
+		if u, err := url.Parse(m.URL); m.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			e.add(field("url"), "an http:// or https:// URL is required for the http transport")
+		}
+		if len(m.Env) > 0 {
+			e.add(field("env"), "environment variables are for a stdio server's process; an http server has none")
+		}
+	default:
+		e.add(field("transport"), "transport must be stdio or http, not %q", m.Transport)
+	}
+	for _, kv := range m.Env {
+		key, _, ok := strings.Cut(kv, "=")
+		switch {
+		case !ok || !envKeyRE.MatchString(key):
+			e.add(field("env"), "%q is not KEY=VALUE", kv)
+		case slices.Contains(credentialKeys, strings.ToUpper(key)):
+			e.add(field("env"), "%s would store a credential: name a profile with AWS_PROFILE instead", key)
+		}
+	}
 }
 
 // regionRE is the shape of an AWS Region code: us-east-1, eu-central-2,
@@ -172,18 +252,7 @@ func validate(v Settings) error {
 		} else {
 			names[strings.ToLower(m.Name)] = i
 		}
-		switch m.Transport {
-		case "stdio":
-			if m.Command == "" {
-				e.add(field("command"), "a command is required for the stdio transport")
-			}
-		case "http":
-			if u, err := url.Parse(m.URL); m.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				e.add(field("url"), "an http:// or https:// URL is required for the http transport")
-			}
-		default:
-			e.add(field("transport"), "transport must be stdio or http, not %q", m.Transport)
-		}
+		validateServer(m, field, e)
 	}
 	if v.Window.Width < 0 || v.Window.Height < 0 {
 		e.add("window", "window size cannot be negative")

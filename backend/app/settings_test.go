@@ -3,8 +3,13 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/aegis-iam/aegis/backend/mcp/collect"
 	"github.com/aegis-iam/aegis/backend/store"
 	"github.com/google/go-cmp/cmp"
 )
@@ -24,7 +29,8 @@ func TestSettingsDefaultsAndRoundTrip(t *testing.T) {
 		Theme: " dark ", Profile: "prod", DefaultRegion: "eu-west-1", BedrockModelID: "anthropic.claude-sonnet-4-5-20250929-v1:0",
 		BedrockRegion: "us-gov-west-1",
 		MCPServers: []MCPServer{
-			{Name: "aws-docs", Transport: "stdio", Command: "uvx", Args: []string{"awslabs.aws-documentation-mcp-server"}, Enabled: true},
+			{Name: "aws-docs", Transport: "stdio", Command: "uvx", Args: []string{"awslabs.aws-documentation-mcp-server"},
+				Env: []string{" AWS_PROFILE=audit ", "", "AWS_REGION=eu-west-1"}, Enabled: true},
 			{Name: "remote", Transport: "http", URL: "https://mcp.example.com/mcp"},
 		},
 		Window: WindowState{X: 10, Y: 20, Width: 1400, Height: 900, Maximised: true},
@@ -35,7 +41,9 @@ func TestSettingsDefaultsAndRoundTrip(t *testing.T) {
 	}
 	want := in
 	want.Theme = "dark"
-	want.MCPServers[1].Args = []string{}
+	want.MCPServers = []MCPServer{in.MCPServers[0], in.MCPServers[1]}
+	want.MCPServers[0].Env = []string{"AWS_PROFILE=audit", "AWS_REGION=eu-west-1"}
+	want.MCPServers[1].Args, want.MCPServers[1].Env = []string{}, []string{}
 	if diff := cmp.Diff(want, saved); diff != "" {
 		t.Errorf("Save returned (-want +got):\n%s", diff)
 	}
@@ -80,6 +88,17 @@ func TestSettingsValidation(t *testing.T) {
 			{"mcpServers[2].name", "a name is required"},
 			{"mcpServers[2].transport", `transport must be stdio or http, not "websocket"`},
 			{"mcpServers[3].url", "an http:// or https:// URL is required for the http transport"},
+		}},
+		{"mcp server environment", func(v *Settings) {
+			v.MCPServers = []MCPServer{
+				{Name: "a", Transport: "stdio", Command: "uvx", Env: []string{"AWS_PROFILE=audit", "NOEQUALS", "1X=y", "aws_secret_access_key=abc"}},
+				{Name: "b", Transport: "http", URL: "http://127.0.0.1:8765/mcp", Env: []string{"AWS_REGION=eu-west-1"}},
+			}
+		}, []FieldError{
+			{"mcpServers[0].env", `"NOEQUALS" is not KEY=VALUE`},
+			{"mcpServers[0].env", `"1X=y" is not KEY=VALUE`},
+			{"mcpServers[0].env", "aws_secret_access_key would store a credential: name a profile with AWS_PROFILE instead"},
+			{"mcpServers[1].env", "environment variables are for a stdio server's process; an http server has none"},
 		}},
 		{"window", func(v *Settings) { v.Window.Width = -1 }, []FieldError{{"window", "window size cannot be negative"}}},
 	}
@@ -135,5 +154,49 @@ func TestPurgeHistory(t *testing.T) {
 	}
 	if v, _ := s.Get(); v.Theme != "light" {
 		t.Errorf("settings after purge: theme %q, want light", v.Theme)
+	}
+}
+
+// TestCheckMCPServer: Settings' check of a server launches it as an audit
+// would and reports what it offers; for the awslabs IAM server (its
+// stand-in, the recorded tool schemas) that nothing the auditor needs is
+// met, and why. An audit through it fails naming the same reason. An
+// invalid server is refused before anything is started.
+func TestCheckMCPServer(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "awslabs")
+	if out, err := exec.Command("go", "build", "-o", bin, "../mcp/collect/collecttest/awslabs").CombinedOutput(); err != nil {
+		t.Fatalf("building the stand-in: %v\n%s", err, out)
+	}
+	s := NewSettingsService(tempStore(t))
+	iam := MCPServer{Name: "awslabs-iam", Transport: "stdio", Command: bin, Args: []string{"-server", "iam"}, Env: []string{"AWS_PROFILE=audit"}, Enabled: true}
+	rep, err := s.CheckMCPServer(iam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Name != "awslabs.iam-mcp-server" || len(rep.Provides) != 0 || len(rep.Lacks) != len(collect.Needs) {
+		t.Errorf("report %+v", rep)
+	}
+	gaad := rep.Lacks[slices.IndexFunc(rep.Lacks, func(l collect.Shortfall) bool { return l.Need == collect.NeedAuthorizationDetails })]
+	if !strings.Contains(gaad.Reason, "a complete account cannot be read") {
+		t.Errorf("authorization details: %s", gaad.Reason)
+	}
+
+	var ve *ValidationError
+	if _, err := s.CheckMCPServer(MCPServer{Name: "x", Transport: "stdio", Command: "uvx", Env: []string{"AWS_SESSION_TOKEN=t"}}); !errors.As(err, &ve) ||
+		len(ve.Fields) != 1 || ve.Fields[0].Field != "env" {
+		t.Errorf("a credential in the environment: %v", err)
+	}
+	if _, err := s.CheckMCPServer(MCPServer{Name: "gone", Transport: "stdio", Command: "/nonexistent/mcp-server"}); err == nil || !strings.Contains(err.Error(), `MCP server "gone"`) {
+		t.Errorf("a server that does not start: %v", err)
+	}
+
+	a, _ := liveService(t, &recorder{})
+	if err := a.settings.Put(Settings{MCPServers: []MCPServer{iam}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Run(AuditRequest{Source: SourceMCP, MCPServer: iam.Name, WindowDays: 30})
+	var se *SourceError
+	if !errors.As(err, &se) || !strings.Contains(se.Error(), "a complete account cannot be read") {
+		t.Errorf("an audit through the awslabs IAM server: %v", err)
 	}
 }

@@ -40,10 +40,5 @@ func ParseARN(s string) (ARN, error) {
 	return a, nil
 }
 
-// String joins the fields back into an ARN.
-func (a ARN) String() string {
-	return "arn:" + a.Partition + ":" + a.Service + ":" + a.Region + ":" + a.Account + ":" + a.Resource
-}
-
 // Partitions are the AWS partitions an ARN may name.
 var Partitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}

@@ -457,15 +457,6 @@ func permissionSet(role string) string {
 	return name
 }
 
-// Counts sums a principal's permissions by state.
-func (p *Principal) Counts() map[audit.UsageState]int {
-	out := map[audit.UsageState]int{}
-	for _, perm := range p.Permissions {
-		out[perm.Verdict.State]++
-	}
-	return out
-}
-
 // Actions returns the actions in a state, sorted.
 func (p *Principal) Actions(state audit.UsageState) []string {
 	var out []string

@@ -313,12 +313,6 @@ func (e *engine) noteServices(st *policy.Statement) {
 	}
 }
 
-// reachesService reports whether an Allow statement may name an action of
-// the service (lower-case prefix).
-func (e *engine) reachesService(svc string) bool {
-	return e.anyService || e.services[svc]
-}
-
 // reachable reports whether some Allow statement can name an action of
 // action's service: the cheap pre-filter before any evaluation (the
 // compiled evaluator matches actions faster than a second matcher could).

@@ -21,14 +21,6 @@ var accountPrincipal = regexp.MustCompile(`^(?:[0-9]{12}|arn:aws[a-z-]*:iam::[0-
 // accountID matches a 12-digit AWS account ID.
 var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
-// accountOf returns the account ID of a whole-account principal.
-func accountOf(principal string) string {
-	if parts := strings.Split(principal, ":"); len(parts) == 6 {
-		return parts[4]
-	}
-	return principal
-}
-
 // Deploy-time placeholders (check.Input.Placeholders: "${AWS::AccountId}",
 // "${GithubOidc}", "${var.org}") stand for values unknown until deploy. The
 // trust rules judge the literal structure around a placeholder and treat

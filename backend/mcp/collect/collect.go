@@ -171,6 +171,9 @@ type Result struct {
 	Athena *Athena
 	// Lake is lake_usage's answer, when Options.Lake asked for it.
 	Lake *Lake
+	// Server is what the server offers the auditor (Inspect's report):
+	// the needs its tools meet and why it cannot meet the others.
+	Server *ServerReport
 }
 
 // ErrNoAuthorizationDetails says the required GAAD could not be read: the
@@ -181,6 +184,7 @@ type collector struct {
 	c     *client.Client
 	opts  Options
 	tools map[string]bool
+	lacks map[string]string // a need's tool the server lacks (or has with other inputs) → why
 	res   *Result
 	mu    sync.Mutex
 
@@ -198,9 +202,9 @@ func Collect(ctx context.Context, c *client.Client, opts Options) (*Result, erro
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
 	}
-	k := &collector{c: c, opts: opts, tools: map[string]bool{}, res: &Result{}, started: map[string]time.Time{}}
+	k := &collector{c: c, opts: opts, tools: map[string]bool{}, lacks: map[string]string{}, res: &Result{}, started: map[string]time.Time{}}
 	k.phase(PhaseDiscover)
-	init, err := k.connect(ctx)
+	server, err := k.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +264,7 @@ func Collect(ctx context.Context, c *client.Client, opts Options) (*Result, erro
 		k.lake(ctx, account)
 	default:
 		k.phase(PhaseEvents)
-		k.events(ctx, init.ServerInfo.Name)
+		k.events(ctx, server.Name)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -270,21 +274,19 @@ func Collect(ctx context.Context, c *client.Client, opts Options) (*Result, erro
 }
 
 // connect initializes the session and lists the server's tools.
-func (k *collector) connect(ctx context.Context) (*mcp.InitializeResult, error) {
-	var ir mcp.InitializeRequest
-	ir.Params.ClientInfo = mcp.Implementation{Name: "aegis-collector", Version: "1"}
-	init, err := k.c.Initialize(ctx, ir)
+func (k *collector) connect(ctx context.Context) (*ServerReport, error) {
+	rep, err := Inspect(ctx, k.c)
 	if err != nil {
-		return nil, fmt.Errorf("collect: initialize: %w", err)
+		return nil, err
 	}
-	list, err := k.c.ListTools(ctx, mcp.ListToolsRequest{})
-	if err != nil {
-		return nil, fmt.Errorf("collect: tools/list: %w", err)
+	for _, t := range rep.Tools {
+		k.tools[t] = true
 	}
-	for _, t := range list.Tools {
-		k.tools[t.Name] = true
+	for _, l := range rep.Lacks {
+		k.lacks[builtinTools[l.Need].tool] = l.Reason
 	}
-	return init, nil
+	k.res.Server = rep
+	return rep, nil
 }
 
 // phase notes that a phase starts now, for its ETA.
@@ -319,8 +321,11 @@ func (k *collector) gap(g Gap) {
 // that give text only, its JSON text) into out. A failure is recorded as a
 // gap and gives false.
 func (k *collector) call(ctx context.Context, tool, target string, args map[string]any, out any) bool {
-	if !k.tools[tool] {
-		k.gap(Gap{Tool: tool, Target: target, Reason: ReasonUnsupported, Message: "the MCP server has no " + tool + " tool"})
+	if reason, lacks := k.lacks[tool]; lacks || !k.tools[tool] {
+		if !lacks {
+			reason = "the server has no " + tool + " tool"
+		}
+		k.gap(Gap{Tool: tool, Target: target, Reason: ReasonUnsupported, Message: reason})
 		return false
 	}
 	var req mcp.CallToolRequest

@@ -86,3 +86,34 @@ func HTTP(ctx context.Context, url string, headers map[string]string) (*client.C
 	}
 	return c, nil
 }
+
+// Endpoint is an external MCP server as the user configured it: a command
+// launched over stdio (Command, Args, and Env, the only settings the child
+// gets) or a streamable HTTP URL.
+type Endpoint struct {
+	Transport string // stdio or http
+	Command   string
+	Args      []string
+	Env       []string // KEY=VALUE
+	URL       string
+}
+
+// Connect starts a session with e. ctx must outlive the session.
+func Connect(ctx context.Context, e Endpoint) (*client.Client, error) {
+	if e.Transport == "http" {
+		return HTTP(ctx, e.URL, nil)
+	}
+	return Stdio(ctx, e.Command, e.Args, e.Env, nil)
+}
+
+// Check connects to e, reports what it offers the auditor (Inspect) and
+// ends the session: the Settings page's "Check" before an audit relies on
+// the server.
+func Check(ctx context.Context, e Endpoint) (*ServerReport, error) {
+	c, err := Connect(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	return Inspect(ctx, c)
+}

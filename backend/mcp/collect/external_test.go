@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aegis-iam/aegis/backend/mcp/awsserver"
 	"github.com/aegis-iam/aegis/backend/mcp/collect"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -210,6 +212,35 @@ func TestAWSLabsStandIns(t *testing.T) {
 		}
 		if ev.Until.Equal(to) || !strings.HasSuffix(gap.Target, "/"+ev.Until.Format(time.RFC3339)) {
 			t.Errorf("until %s, gap target %s", ev.Until, gap.Target)
+		}
+	})
+
+	// An audit through the IAM server, as from the Audit page's "External
+	// MCP server": it stops at the authorization details, and its result
+	// carries the server's report and a gap that says why.
+	t.Run("collect", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c, err := collect.Stdio(ctx, bin, []string{"-server", "iam"}, configured, &lockedBuffer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		res, err := collect.Collect(ctx, c, collect.Options{})
+		if !errors.Is(err, collect.ErrNoAuthorizationDetails) || res == nil || res.Server == nil {
+			t.Fatalf("Collect: %v, result %+v", err, res)
+		}
+		if res.Server.Name != "awslabs.iam-mcp-server" || len(res.Server.Lacks) != len(collect.Needs) {
+			t.Errorf("server report %+v", res.Server)
+		}
+		var gaad *collect.Gap
+		for i, g := range res.Gaps {
+			if g.Tool == awsserver.ToolAuthorizationDetails {
+				gaad = &res.Gaps[i]
+			}
+		}
+		if gaad == nil || gaad.Reason != collect.ReasonUnsupported || !strings.Contains(gaad.Message, "a complete account cannot be read") {
+			t.Errorf("authorization-details gap %+v in %v", gaad, res.Gaps)
 		}
 	})
 }

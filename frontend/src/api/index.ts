@@ -2,7 +2,7 @@
 // service and every runtime event goes through here, so tests mock this one
 // module and the rest of the app never sees window.go or wailsjs.
 import {Info} from '../../wailsjs/go/app/AppService'
-import {Get, PurgeHistory, Save} from '../../wailsjs/go/app/SettingsService'
+import {CheckMCPServer, Get, PurgeHistory, Save} from '../../wailsjs/go/app/SettingsService'
 import {CancelSSOLogin, CompleteSSOLogin, List as ListProfiles, StartSSOLogin, TestConnection} from '../../wailsjs/go/app/ProfilesService'
 import {Delete as DeleteHistory, Get as GetHistory, List as ListHistory} from '../../wailsjs/go/app/HistoryService'
 import {Export as ExportReport, Fix as FixFinding, Validate} from '../../wailsjs/go/app/ValidateService'
@@ -12,6 +12,7 @@ import type {
   ConnectionRequest,
   ConnectionResult,
   HistoryEntry,
+  MCPServer,
   Profile,
   PurgeResult,
   Settings,
@@ -21,6 +22,7 @@ import type {
   FixResult,
   ValidateRequest,
   ValidateResult,
+  ServerReport,
 } from './types'
 
 export * from './types'
@@ -35,7 +37,7 @@ const list = <T,>(xs: T[] | null | undefined): T[] => xs ?? []
 
 const settingsOf = (s: Settings): Settings => ({
   ...s,
-  mcpServers: list(s.mcpServers).map((m) => ({...m, args: list(m.args)})),
+  mcpServers: list(s.mcpServers).map((m) => ({...m, args: list(m.args), env: list(m.env)})),
 })
 
 export const api = {
@@ -43,6 +45,10 @@ export const api = {
   getSettings: async (): Promise<Settings> => settingsOf(await Get()),
   saveSettings: async (s: Settings): Promise<Settings> => settingsOf(await Save(app.Settings.createFrom(s))),
   purgeHistory: (): Promise<PurgeResult> => PurgeHistory(),
+  checkMCPServer: async (m: MCPServer): Promise<ServerReport> => {
+    const r = await CheckMCPServer(app.MCPServer.createFrom(m))
+    return {...r, tools: list(r.tools), provides: list(r.provides), lacks: list(r.lacks)}
+  },
   listProfiles: async (): Promise<Profile[]> => list(await ListProfiles()),
   testConnection: (req: ConnectionRequest): Promise<ConnectionResult> => TestConnection(app.ConnectionRequest.createFrom(req)),
   startSSOLogin: (profile: string): Promise<SSOLogin> => StartSSOLogin(profile),

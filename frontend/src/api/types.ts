@@ -1,4 +1,4 @@
-import type {app} from '../../wailsjs/go/models'
+import type {app, collect} from '../../wailsjs/go/models'
 
 /**
  * Plain strips the helper methods Wails adds to generated model classes, so
@@ -15,6 +15,8 @@ export type AppInfo = Plain<app.AppInfo>
 export type Diagnostic = Plain<app.Diagnostic>
 export type Settings = Plain<app.Settings>
 export type MCPServer = Plain<app.MCPServer>
+/** What an MCP server offers the auditor: the needs its tools meet and why it cannot meet the others. */
+export type ServerReport = Plain<collect.ServerReport>
 export type Profile = Plain<app.Profile>
 export type ConnectionRequest = Plain<app.ConnectionRequest>
 export type ConnectionResult = Plain<app.ConnectionResult>

@@ -70,7 +70,7 @@ export const useSettings = create<SettingsState>()((set, get) => ({
 
 /** emptyServer is the row "Add server" inserts. */
 export function emptyServer(): MCPServer {
-  return {name: '', transport: 'stdio', command: '', args: [], url: '', enabled: true}
+  return {name: '', transport: 'stdio', command: '', args: [], env: [], url: '', enabled: true}
 }
 
 function storedPreference(): ThemePreference {

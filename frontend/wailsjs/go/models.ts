@@ -1229,6 +1229,7 @@ export namespace app {
 	    transport: string;
 	    command: string;
 	    args: string[];
+	    env: string[];
 	    url: string;
 	    enabled: boolean;
 	
@@ -1242,6 +1243,7 @@ export namespace app {
 	        this.transport = source["transport"];
 	        this.command = source["command"];
 	        this.args = source["args"];
+	        this.env = source["env"];
 	        this.url = source["url"];
 	        this.enabled = source["enabled"];
 	    }
@@ -1607,6 +1609,22 @@ export namespace awsapi {
 
 export namespace collect {
 	
+	export class Capability {
+	    need: string;
+	    tool: string;
+	    limit?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Capability(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.need = source["need"];
+	        this.tool = source["tool"];
+	        this.limit = source["limit"];
+	    }
+	}
 	export class Gap {
 	    tool: string;
 	    target?: string;
@@ -1626,6 +1644,60 @@ export namespace collect {
 	        this.reason = source["reason"];
 	        this.message = source["message"];
 	    }
+	}
+	export class Shortfall {
+	    need: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Shortfall(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.need = source["need"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class ServerReport {
+	    name: string;
+	    version: string;
+	    protocol: string;
+	    tools: string[];
+	    provides: Capability[];
+	    lacks: Shortfall[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ServerReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.version = source["version"];
+	        this.protocol = source["protocol"];
+	        this.tools = source["tools"];
+	        this.provides = this.convertValues(source["provides"], Capability);
+	        this.lacks = this.convertValues(source["lacks"], Shortfall);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }

@@ -1,8 +1,10 @@
-import {Plus, Server, Trash2} from 'lucide-react'
-import {Button, Field, Input, Select} from '../../components/ui'
-import type {MCPServer} from '../../api'
+import {useState} from 'react'
+import {Plus, Server, ShieldCheck, Trash2} from 'lucide-react'
+import {Button, Field, Input, Select, Textarea} from '../../components/ui'
+import {api, type MCPServer, type ServerReport} from '../../api'
 import type {FieldErrors} from '../../lib/fieldErrors'
 import {emptyServer} from '../../stores/settings'
+import {errorText} from '../../stores/toast'
 
 const transports = [
   {value: 'stdio', label: 'stdio (local command)'},
@@ -51,9 +53,18 @@ export function McpServersEditor({servers, errors, onChange}: McpServersEditorPr
                       onChange={(e) => update(i, {args: e.target.value.split(' ').filter((a) => a !== '')})}
                     />
                   </Field>
+                  <Field label="Environment" hint="One KEY=VALUE a line, such as AWS_PROFILE=audit. The server gets only these, never the app's credentials." error={err('env')}>
+                    <Textarea
+                      rows={2}
+                      value={(s.env ?? []).join('\n')}
+                      placeholder={'AWS_PROFILE=audit\nAWS_REGION=eu-west-1'}
+                      onChange={(e) => update(i, {env: e.target.value.split('\n')})}
+                    />
+                  </Field>
                 </>
               )}
             </div>
+            <ServerCheck server={s} />
             <div className="mt-3 flex items-center justify-between">
               <label className="inline-flex items-center gap-2 text-sm text-fg">
                 <input type="checkbox" checked={s.enabled} onChange={(e) => update(i, {enabled: e.target.checked})} className="size-4 accent-indigo-600" />
@@ -71,6 +82,56 @@ export function McpServersEditor({servers, errors, onChange}: McpServersEditorPr
           Add server
         </Button>
       </div>
+    </div>
+  )
+}
+
+/** ServerCheck starts the server as an audit would and shows what it offers the auditor, and what it cannot. */
+function ServerCheck({server}: {server: MCPServer}) {
+  const [state, setState] = useState<{busy: boolean; report: ServerReport | null; error: string}>({busy: false, report: null, error: ''})
+  const check = async () => {
+    setState({busy: true, report: null, error: ''})
+    try {
+      setState({busy: false, report: await api.checkMCPServer(server), error: ''})
+    } catch (err) {
+      setState({busy: false, report: null, error: errorText(err)})
+    }
+  }
+  const {busy, report, error} = state
+  return (
+    <div className="mt-3 flex flex-col gap-2">
+      <div>
+        <Button size="sm" variant="ghost" busy={busy} icon={<ShieldCheck aria-hidden className="size-4" />} onClick={() => void check()}>
+          Check server
+        </Button>
+      </div>
+      {error && (
+        <p role="alert" className="text-xs font-medium text-danger">
+          {error}
+        </p>
+      )}
+      {report && (
+        <div aria-label={`What ${server.name || 'the server'} offers`} className="text-sm">
+          <p className="text-muted">
+            {report.name} {report.version} · protocol {report.protocol} · {report.tools.length} tools
+          </p>
+          <ul aria-label="Provides" className="mt-1">
+            {report.provides.map((c) => (
+              <li key={c.need}>
+                ✓ {c.need}: {c.tool}
+                {c.limit && <span className="text-muted"> ({c.limit})</span>}
+              </li>
+            ))}
+          </ul>
+          <ul aria-label="Lacks" className="mt-1">
+            {report.lacks.map((l) => (
+              <li key={l.need}>
+                ✗ {l.need}: <span className="text-muted">{l.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </div>
   )
 }

@@ -148,14 +148,27 @@ describe('SettingsPage preferences', () => {
     await user.type(screen.getByLabelText('Name'), 'aws-docs')
     await user.type(screen.getByLabelText('Command'), 'uvx')
     await user.type(screen.getByLabelText('Arguments'), 'awslabs.aws-documentation-mcp-server@latest')
+    await user.type(screen.getByLabelText('Environment'), 'AWS_PROFILE=audit{Enter}AWS_REGION=eu-west-1')
     await user.click(screen.getByRole('button', {name: 'Save settings'}))
-    await waitFor(() =>
-      expect(api.saveSettings).toHaveBeenCalledWith(
-        expect.objectContaining({
-          mcpServers: [{name: 'aws-docs', transport: 'stdio', command: 'uvx', args: ['awslabs.aws-documentation-mcp-server@latest'], url: '', enabled: true}],
-        }),
-      ),
-    )
+    const server = {
+      name: 'aws-docs',
+      transport: 'stdio',
+      command: 'uvx',
+      args: ['awslabs.aws-documentation-mcp-server@latest'],
+      env: ['AWS_PROFILE=audit', 'AWS_REGION=eu-west-1'],
+      url: '',
+      enabled: true,
+    }
+    await waitFor(() => expect(api.saveSettings).toHaveBeenCalledWith(expect.objectContaining({mcpServers: [server]})))
+
+    // Check: what the server offers the auditor, and what it cannot.
+    await user.click(screen.getByRole('button', {name: 'Check server'}))
+    const offers = await screen.findByLabelText('What aws-docs offers')
+    expect(api.checkMCPServer).toHaveBeenCalledWith(server)
+    expect(within(offers).getByRole('list', {name: 'Lacks'})).toHaveTextContent('authorization-details: the server has no get_authorization_details tool')
+    vi.mocked(api.checkMCPServer).mockRejectedValueOnce(new Error('MCP server "aws-docs": exec: "uvx": executable file not found in $PATH'))
+    await user.click(screen.getByRole('button', {name: 'Check server'}))
+    expect(await screen.findByRole('alert')).toHaveTextContent('executable file not found')
   })
 
   it('applies and saves the theme override', async () => {
