@@ -1,3 +1,5 @@
+import {ErrorText} from './ErrorText'
+
 export interface Choice<T extends string> {
   id: T
   label: string
@@ -35,11 +37,7 @@ export function ChoiceCards<T extends string>({legend, name, choices, value, onC
           </label>
         ))}
       </div>
-      {error && (
-        <p role="alert" className="text-danger text-xs font-medium">
-          {error}
-        </p>
-      )}
+      <ErrorText>{error}</ErrorText>
     </fieldset>
   )
 }

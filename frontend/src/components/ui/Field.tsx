@@ -1,5 +1,6 @@
 import {useId, type ReactElement, type ReactNode} from 'react'
 import {cloneElement} from 'react'
+import {ErrorText} from './ErrorText'
 
 export interface FieldProps {
   label: ReactNode
@@ -25,11 +26,7 @@ export function Field({label, hint, error, children}: FieldProps) {
           {hint}
         </p>
       )}
-      {error && (
-        <p id={errorId} role="alert" className="text-xs font-medium text-danger">
-          {error}
-        </p>
-      )}
+      <ErrorText id={errorId}>{error}</ErrorText>
     </div>
   )
 }

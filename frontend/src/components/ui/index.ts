@@ -1,5 +1,6 @@
 export {Button, type ButtonProps} from './Button'
 export {Field} from './Field'
+export {ErrorText} from './ErrorText'
 export {Input, Textarea, Select, type SelectOption} from './Input'
 export {Card} from './Card'
 export {Badge, SeverityBadge, type Severity, type Tone} from './Badge'

@@ -1,7 +1,7 @@
 import {useEffect, useId, useState} from 'react'
 import {X} from 'lucide-react'
 import {auditApi} from '../../api'
-import {Select} from '../../components/ui'
+import {ErrorText, Select} from '../../components/ui'
 import {useAudit} from '../../stores/audit'
 
 /** regionError is the first message Go gave about the regions: the list itself or one of its codes ("regions[1]"). */
@@ -65,9 +65,7 @@ export function RegionPicker() {
         </>
       )}
       {error ? (
-        <p id={noteId} role="alert" className="text-danger text-xs font-medium">
-          {error}
-        </p>
+        <ErrorText id={noteId}>{error}</ErrorText>
       ) : (
         <p id={noteId} className="text-muted text-xs">
           {request.allRegions ? 'Every region enabled for the account, read in parallel' : 'None: the profile’s region'}

@@ -1,7 +1,7 @@
 import {useState} from 'react'
 import {Database} from 'lucide-react'
 import {auditApi, type AthenaSource, type LakeStore, type UsageSource} from '../../api'
-import {Button, ChoiceCards, Field, Input, Select, type Choice} from '../../components/ui'
+import {Button, ChoiceCards, ErrorText, Field, Input, Select, type Choice} from '../../components/ui'
 import {useAudit} from '../../stores/audit'
 import {errorText} from '../../stores/toast'
 
@@ -45,11 +45,7 @@ function LakeStorePicker() {
       <Button variant="ghost" size="sm" busy={loading} disabled={!request.profile} icon={<Database aria-hidden className="size-4" />} onClick={() => void list()}>
         List event data stores
       </Button>
-      {error && (
-        <p role="alert" className="text-danger text-xs font-medium">
-          {error}
-        </p>
-      )}
+      <ErrorText>{error}</ErrorText>
       {stores &&
         (stores.length === 0 ? (
           <p className="text-muted text-xs">No event data store in {request.regions[0] || 'the profile’s region'}.</p>

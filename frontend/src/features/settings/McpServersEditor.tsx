@@ -1,6 +1,6 @@
 import {useState} from 'react'
 import {Plus, Server, ShieldCheck, Trash2} from 'lucide-react'
-import {Button, Field, Input, Select, Textarea} from '../../components/ui'
+import {Button, ErrorText, Field, Input, Select, Textarea} from '../../components/ui'
 import {api, type MCPServer, type ServerReport} from '../../api'
 import type {FieldErrors} from '../../lib/fieldErrors'
 import {emptyServer} from '../../stores/settings'
@@ -105,11 +105,7 @@ function ServerCheck({server}: {server: MCPServer}) {
           Check server
         </Button>
       </div>
-      {error && (
-        <p role="alert" className="text-xs font-medium text-danger">
-          {error}
-        </p>
-      )}
+      <ErrorText>{error}</ErrorText>
       {report && (
         <div aria-label={`What ${server.name || 'the server'} offers`} className="text-sm">
           <p className="text-muted">

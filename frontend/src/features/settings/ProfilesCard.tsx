@@ -1,6 +1,6 @@
 import {useEffect, useState, type FormEvent} from 'react'
 import {CheckCircle2, ExternalLink, KeyRound, PlugZap, RefreshCw, ShieldAlert, UserRound} from 'lucide-react'
-import {Badge, Button, Card, EmptyState, Input, type Tone} from '../../components/ui'
+import {Badge, Button, Card, EmptyState, ErrorText, Input, type Tone} from '../../components/ui'
 import type {Profile} from '../../api'
 import {useProfiles, useSSOStatus, type ConnectionState} from '../../stores/profiles'
 
@@ -201,11 +201,7 @@ function MFAPrompt({serial, error, onSubmit}: {serial: string; error: string | u
           Verify
         </Button>
       </div>
-      {error && (
-        <p role="alert" className="text-xs font-medium text-danger">
-          {error}
-        </p>
-      )}
+      <ErrorText>{error}</ErrorText>
     </form>
   )
 }
