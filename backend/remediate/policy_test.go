@@ -7,11 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aegis-iam/aegis/backend/iamdb"
 	"github.com/aegis-iam/aegis/backend/policy"
-	"github.com/aegis-iam/aegis/backend/report"
-	"github.com/aegis-iam/aegis/backend/source"
-	"github.com/aegis-iam/aegis/backend/validate"
+	"github.com/aegis-iam/aegis/backend/validate/validatetest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -28,20 +25,7 @@ func TestWriterPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := iamdb.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := validate.NewRun(validate.Settings{Tool: report.Tool{Name: "aegis"}, Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var in validate.Inputs
-	in.AddText("remediation-policy.json", src, source.Options{Kind: policy.KindIdentity})
-	rep := run.Validate(in.Documents(db), in.Notes)
-	if rep.Totals.Errors != 0 || len(in.Failures) != 0 {
-		t.Fatalf("errors %d, failures %v: %+v", rep.Totals.Errors, in.Failures, rep.Inputs)
-	}
+	rep := validatetest.Identity(t, "remediation-policy.json", src, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
 	var got []string
 	for _, r := range rep.Inputs {
 		for _, f := range r.Findings {

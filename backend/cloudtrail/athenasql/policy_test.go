@@ -6,13 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aegis-iam/aegis/backend/check"
 	"github.com/aegis-iam/aegis/backend/cloudtrail/athenasql"
 	"github.com/aegis-iam/aegis/backend/iamdb"
 	"github.com/aegis-iam/aegis/backend/policy"
-	"github.com/aegis-iam/aegis/backend/report"
-	"github.com/aegis-iam/aegis/backend/source"
-	"github.com/aegis-iam/aegis/backend/validate"
+	"github.com/aegis-iam/aegis/backend/validate/validatetest"
 )
 
 // policyDoc is the example policy docs/live-audit.md shows.
@@ -62,23 +59,7 @@ func TestPolicy(t *testing.T) {
 			}
 		}
 	}
-	run, err := validate.NewRun(validate.Settings{Tool: report.Tool{Name: "aegis"}, Now: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var in validate.Inputs
-	in.AddText("athena-policy.json", got, source.Options{Kind: policy.KindIdentity})
-	rep := run.Validate(in.Documents(db), in.Notes)
-	if rep.Totals.Errors != 0 || len(in.Failures) != 0 {
-		t.Fatalf("errors %d, failures %v: %+v", rep.Totals.Errors, in.Failures, rep.Inputs)
-	}
-	for _, r := range rep.Inputs {
-		for _, f := range r.Findings {
-			if f.Severity != check.SeverityLow && f.Severity != check.SeverityInfo {
-				t.Errorf("%s %s: %s", f.Severity, f.RuleID, f.Message)
-			}
-		}
-	}
+	validatetest.AtMostLow(t, validatetest.Identity(t, "athena-policy.json", got, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
 }
 
 func TestPolicyRefusesBadSettings(t *testing.T) {
